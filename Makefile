@@ -1,0 +1,82 @@
+# anchorage.registry: one entry point for the lab, the demo and every test.
+#   make demo        bring up the local lab and deploy a registry on it (idempotent)
+#   make demo-down   remove the lab
+#   make test        lint, sanity, unit tests, collection build, molecule scenarios
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+BUILD := $(ROOT)/.build
+# The collection as Ansible finds it: ansible_collections/anchorage/registry -> this checkout.
+COLLECTIONS := $(BUILD)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/anchorage/registry
+SCENARIOS ?= $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PYTHONPATH := $(COLLECTIONS)
+# The lab machines set AWS_CA_BUNDLE; Distribution panics on it, and nothing here needs it.
+unexport AWS_CA_BUNDLE
+
+.PHONY: help
+help:
+	@echo "make demo | demo-down | test | lint | sanity | unit | build | molecule [SCENARIO=name] | venv | lab-images"
+
+$(VENV)/.stamp: requirements/controller.txt requirements/test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements/test.txt
+	touch $@
+
+.PHONY: venv
+venv: $(VENV)/.stamp $(COLLECTION_LINK)
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(ROOT) $@
+
+# The Docker engine and the Debian tools the lab needs (root on Debian 12).
+.PHONY: host-deps
+host-deps:
+	bash lab/host-deps.sh
+
+.PHONY: lab-images
+lab-images: host-deps
+	bash lab/build-images.sh
+
+.PHONY: unit
+unit: venv
+	$(PY) -m pytest -q tests/unit
+
+.PHONY: lint
+lint: venv
+	ansible-lint --profile production
+
+.PHONY: sanity
+sanity: venv
+	bash lab/run-sanity.sh
+
+.PHONY: build
+build: venv
+	bash lab/check-build.sh
+
+.PHONY: molecule
+molecule: venv lab-images
+	for s in $(if $(SCENARIO),$(SCENARIO),$(SCENARIOS)); do \
+	  echo "=== molecule scenario $$s"; \
+	  molecule test -s $$s; \
+	done
+
+.PHONY: test
+test: lint sanity unit build molecule
+
+.PHONY: demo
+demo: venv lab-images
+	bash lab/demo.sh up
+
+.PHONY: demo-down
+demo-down: venv
+	bash lab/demo.sh down

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
+
+"""A small declarative checker for the config files we write.
+
+Distribution and zot both ignore or misread keys they do not know; our modules reject
+them instead, naming the key's full path. A schema is a plain dict:
+
+    {"type": "object", "fields": {"name": {...}}, "extra": False}
+
+Types: ``str``, ``int``, ``bool``, ``number``, ``list`` (``items``), ``object`` (``fields``;
+``extra`` allows unknown keys, ``values`` checks every value of a free-form map),
+``duration`` (Go's time.ParseDuration syntax), ``any``. Other keys: ``required``
+(list of field names, on objects), ``choices``, ``min``, ``max``, ``check`` (a function
+returning an error text or None), ``alias_of`` (documented spelling another key stands for).
+"""
+
+from __future__ import annotations
+
+import re
+
+_DURATION_UNITS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "\u00b5s": 1e-6,
+    "\u03bcs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
+
+
+def parse_duration(text):
+    """Seconds in a Go duration such as ``1h30m``, ``500ms`` or ``0``; ValueError otherwise."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("a duration must be a non-empty string such as 30s, 5m or 1h")
+    body = text
+    sign = 1.0
+    if body[0] in "+-":
+        sign = -1.0 if body[0] == "-" else 1.0
+        body = body[1:]
+    if body == "0":
+        return 0.0
+    total = 0.0
+    pos = 0
+    while pos < len(body):
+        match = _DURATION_PART.match(body, pos)
+        if not match:
+            raise ValueError("%r is not a duration: use numbers with units ns, us, ms, s, m, h (e.g. 90s, 1h30m)" % text)
+        total += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+        pos = match.end()
+    if pos == 0:
+        raise ValueError("%r is not a duration" % text)
+    return sign * total
+
+
+def _type_ok(value, kind):
+    if kind == "any":
+        return True
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in ("str", "duration"):
+        return isinstance(value, str)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "object":
+        return isinstance(value, dict)
+    raise ValueError("unknown schema type %r" % kind)
+
+
+_TYPE_WORDS = {
+    "bool": "a boolean",
+    "int": "an integer",
+    "number": "a number",
+    "str": "a string",
+    "duration": "a duration string (e.g. 30s, 5m, 1h)",
+    "list": "a list",
+    "object": "a mapping",
+}
+
+
+def join_path(path, key):
+    if isinstance(key, int):
+        return "%s[%d]" % (path, key)
+    return "%s.%s" % (path, key) if path else str(key)
+
+
+def validate(value, schema, path=""):
+    """Return a list of error texts, each starting with the offending key's path."""
+    where = path or "(top level)"
+    kinds = schema.get("type", "any")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if not any(_type_ok(value, kind) for kind in kinds):
+        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+        return ["%s: must be %s, got %s" % (where, words, type(value).__name__)]
+    errors = []
+    if "choices" in schema and value not in schema["choices"]:
+        errors.append("%s: %r is not one of %s" % (where, value, ", ".join(repr(c) for c in schema["choices"])))
+    if "min" in schema and isinstance(value, (int, float)) and value < schema["min"]:
+        errors.append("%s: %r is below the minimum %r" % (where, value, schema["min"]))
+    if "max" in schema and isinstance(value, (int, float)) and value > schema["max"]:
+        errors.append("%s: %r is above the maximum %r" % (where, value, schema["max"]))
+    if "duration" in kinds and isinstance(value, str):
+        try:
+            parse_duration(value)
+        except ValueError as exc:
+            errors.append("%s: %s" % (where, exc))
+    if isinstance(value, dict) and "object" in kinds:
+        errors.extend(_validate_object(value, schema, path))
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            errors.extend(validate(item, schema["items"], join_path(path, index)))
+    if not errors and "check" in schema:
+        message = schema["check"](value)
+        if message:
+            errors.append("%s: %s" % (where, message))
+    return errors
+
+
+def _validate_object(value, schema, path):
+    errors = []
+    fields = schema.get("fields", {})
+    for name in schema.get("required", []):
+        if value.get(name) in (None, ""):
+            errors.append("%s: is required" % join_path(path, name))
+    for key, item in value.items():
+        if key in fields:
+            errors.extend(validate(item, fields[key], join_path(path, key)))
+        elif "values" in schema:
+            errors.extend(validate(item, schema["values"], join_path(path, key)))
+        elif not schema.get("extra", False):
+            known = ", ".join(sorted(fields)) or "none"
+            errors.append("%s: unknown key (known keys here: %s)" % (join_path(path, key), known))
+    return errors
+
+
+def drop_none(value):
+    """Remove None values and empty mappings left behind, recursively (typed options → config)."""
+    if isinstance(value, dict):
+        cleaned = {}
+        for key, item in value.items():
+            item = drop_none(item)
+            if item is None or (isinstance(item, dict) and not item):
+                continue
+            cleaned[key] = item
+        return cleaned
+    if isinstance(value, list):
+        return [drop_none(item) for item in value if item is not None]
+    return value
+
+
+def deep_merge(base, override):
+    """Merge ``override`` into a copy of ``base``: mappings merge, everything else replaces."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return override
+    merged = dict(base)
+    for key, item in override.items():
+        merged[key] = deep_merge(base[key], item) if key in base else item
+    return merged
