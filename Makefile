@@ -48,7 +48,7 @@ lab-images: host-deps
 	bash lab/build-images.sh
 
 .PHONY: unit
-unit: venv
+unit: venv host-deps
 	$(PY) -m pytest -q tests/unit
 
 .PHONY: lint

@@ -63,14 +63,15 @@ build_host_image() {
     log "debootstrap of bookworm into $rootfs (about a minute)"
     debootstrap --variant=minbase --include="$BASE_PACKAGES" bookworm "$rootfs" "$(debian_mirror)" \
       >"$state/cache/debootstrap.log" 2>&1 || { tail -n 30 "$state/cache/debootstrap.log" >&2; exit 1; }
-    rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb
     tar -C "$rootfs" -c . | docker import - anchorage-lab/host-rootfs:bookworm >/dev/null
     rm -rf "$rootfs"
     printf 'FROM anchorage-lab/host-rootfs:bookworm\n' >"$ctx/Dockerfile"
   fi
   cat >>"$ctx/Dockerfile" <<EOF
+# Package lists stay in the image, as on any installed host: check mode needs them.
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\
-      $(tr ',' ' ' <<<"$BASE_PACKAGES") $HOST_PACKAGES && apt-get clean && rm -rf /var/lib/apt/lists/*
+      $(tr ',' ' ' <<<"$BASE_PACKAGES") $HOST_PACKAGES && apt-get clean
 EOF
   cat >>"$ctx/Dockerfile" <<'EOF'
 # Units that cannot work in a container, or that would race the test harness.

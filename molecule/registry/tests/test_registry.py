@@ -44,7 +44,7 @@ def wait_for_registry(client, name, seconds=60):
     raise AssertionError("%s did not answer on /v2/ within %ss" % (name, seconds))
 
 
-@pytest.mark.parametrize("name", ["reg-server", "reg-proxy"])
+@pytest.mark.parametrize("name", ["reg-server", "reg-upstream", "reg-proxy"])
 def test_idempotence_run_did_not_restart_the_container(name):
     host = lab_host(name)
     first_start = host.file("/root/registry-started-at").content_string.strip()
@@ -124,20 +124,23 @@ def test_docker_client_push_and_pull(client):
 
 
 def test_pull_through_cache_serves_and_survives_upstream_loss(client):
-    # Never pushed to reg-proxy: it must fetch it from reg-server (its upstream).
+    client.check_output(
+        "skopeo copy --dest-tls-verify=false %s docker://reg-upstream:5000/library/sample:1", SAMPLE
+    )
+    # Never pushed to reg-proxy: it must fetch it from reg-upstream.
     client.check_output("rm -rf /root/via-proxy")
     client.check_output(
-        "skopeo copy --src-tls-verify=false docker://reg-proxy:5000/lab/sample:1 dir:/root/via-proxy"
+        "skopeo copy --src-tls-verify=false docker://reg-proxy:5000/library/sample:1 dir:/root/via-proxy"
     )
-    subprocess.run(["docker", "stop", "reg-server"], check=True, capture_output=True)
+    subprocess.run(["docker", "stop", "reg-upstream"], check=True, capture_output=True)
     try:
         client.check_output("rm -rf /root/via-proxy")
         client.check_output(
-            "skopeo copy --src-tls-verify=false docker://reg-proxy:5000/lab/sample:1 dir:/root/via-proxy"
+            "skopeo copy --src-tls-verify=false docker://reg-proxy:5000/library/sample:1 dir:/root/via-proxy"
         )
     finally:
-        subprocess.run(["docker", "start", "reg-server"], check=True, capture_output=True)
-    wait_for_registry(client, "reg-server")
+        subprocess.run(["docker", "start", "reg-upstream"], check=True, capture_output=True)
+    wait_for_registry(client, "reg-upstream")
 
 
 def test_data_survives_restarting_the_host(client):

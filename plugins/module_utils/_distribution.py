@@ -1,0 +1,540 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
+
+"""CNCF Distribution's config.yml: schema, cross-key rules, rendering, secret masking.
+
+Distribution (2.8 and 3.x) parses its config with a non-strict YAML decoder: a misspelt key
+is silently ignored. Every key documented in its configuration reference is listed here, so
+anything else is rejected with its full path before a file is written.
+
+Schema nodes may carry ``"secret": True``: such values are masked in results and diffs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import traceback
+from urllib.parse import urlparse
+
+try:
+    import yaml
+    HAS_YAML = True
+    YAML_IMPORT_ERROR = None
+except ImportError:
+    HAS_YAML = False
+    YAML_IMPORT_ERROR = traceback.format_exc()
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text, secret_file_args, text_diff
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import drop_none, validate
+
+MASK = "********"
+HEADER = "# Managed by anchorage.registry.registry_config: local edits are overwritten.\n"
+CONFIG_VERSION = "0.1"
+
+# Top-level sections in the order Distribution's own Configuration struct declares them.
+SECTIONS = (
+    "log", "storage", "auth", "middleware", "reporting", "http", "notifications", "redis",
+    "health", "proxy", "compatibility", "validation", "catalog", "tags",
+)
+STORAGE_DRIVERS = ("azure", "filesystem", "gcs", "inmemory", "s3")
+AUTH_PROVIDERS = ("htpasswd", "silly", "token")
+# Sections the module declares with suboptions (so http.secret and proxy.password are no_log):
+# Ansible hands them over with every unset key as None.
+TYPED_SECTIONS = ("http", "proxy")
+
+
+def _s(**extra):
+    return dict(type="str", **extra)
+
+
+def _obj(fields, required=(), **extra):
+    return dict(type="object", fields=fields, required=list(required), **extra)
+
+
+def _list(items, **extra):
+    return dict(type="list", items=items, **extra)
+
+
+BOOL = {"type": "bool"}
+INT = {"type": "int"}
+DURATION = {"type": "duration"}
+SECRET = _s(secret=True)
+STRINGS = _list(_s())
+HEADERS = _obj({}, values=STRINGS)
+SECRET_HEADERS = _obj({}, values=_list(_s(), secret=True))
+
+
+def check_url(value, schemes=("http", "https")):
+    """Error text unless ``value`` is an absolute URL with one of ``schemes``."""
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        return "%r is not an %s URL" % (value, " or ".join(schemes))
+    return None
+
+
+def check_listen(value):
+    """Error text unless ``value`` is HOST:PORT (host may be empty or [IPv6]) with a port 1-65535."""
+    host, sep, port = value.rpartition(":")
+    if not sep:
+        return "%r must be HOST:PORT (e.g. :5000 or 127.0.0.1:5000)" % value
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        return "port %r must be a number from 1 to 65535" % port
+    if ":" in host and not (host.startswith("[") and host.endswith("]")):
+        return "%r: write an IPv6 host in brackets, e.g. [::1]:5000" % value
+    return None
+
+
+def _check_prefix(value):
+    if not (value.startswith("/") and value.endswith("/")):
+        return "%r must start and end with a slash, e.g. /registry/" % value
+    return None
+
+
+def _check_chunk(multiple, minimum):
+    def check(value):
+        if value < minimum or value % multiple:
+            return "%d must be a multiple of %d and at least %d" % (value, multiple, minimum)
+        return None
+    return check
+
+
+def _check_inmemory(value):
+    return None if value in (None, {}) else "the inmemory driver takes no parameters"
+
+
+_HOOK = _obj({
+    "type": _s(choices=["mail"]),
+    "disabled": BOOL,
+    "levels": _list(_s(choices=["panic", "fatal", "error", "warn", "warning", "info", "debug"])),
+    "options": _obj({
+        "smtp": _obj({"addr": _s(), "username": _s(), "password": SECRET, "insecure": BOOL}),
+        "from": _s(),
+        "to": STRINGS,
+    }),
+})
+
+LOG = _obj({
+    "accesslog": _obj({"disabled": BOOL}),
+    "level": _s(choices=["error", "warn", "info", "debug"]),
+    "formatter": _s(choices=["text", "json", "logstash"]),
+    "fields": _obj({}, extra=True),
+    "hooks": _list(_HOOK),
+})
+
+_DRIVERS = {
+    "filesystem": _obj({"rootdirectory": _s(), "maxthreads": dict(INT, min=25)}),
+    "s3": _obj({
+        "accesskey": _s(), "secretkey": SECRET, "sessiontoken": SECRET,
+        "region": _s(), "regionendpoint": _s(check=check_url), "forcepathstyle": BOOL,
+        "accelerate": BOOL, "bucket": _s(), "encrypt": BOOL, "keyid": _s(), "secure": BOOL,
+        "skipverify": BOOL, "v4auth": BOOL, "chunksize": dict(INT, min=5242880),
+        "multipartcopychunksize": INT, "multipartcopymaxconcurrency": dict(INT, min=1),
+        "multipartcopythresholdsize": INT, "rootdirectory": _s(), "storageclass": _s(),
+        "useragent": _s(), "usedualstack": BOOL, "objectacl": _s(), "loglevel": _s(),
+        "usefipsendpoint": BOOL,
+    }, required=["region", "bucket"]),
+    "azure": _obj({
+        "accountname": _s(), "accountkey": SECRET, "container": _s(),
+        "credentials": _obj({
+            "type": _s(choices=["client_secret", "shared_key", "default_credentials"]),
+            "clientid": _s(), "tenantid": _s(), "secret": SECRET,
+        }),
+        "connectionstring": SECRET, "realm": _s(), "rootdirectory": _s(), "serviceurl": _s(check=check_url),
+        "copy_status_poll_max_retry": INT, "copy_status_poll_delay": DURATION,
+        "max_retries": INT, "retry_delay": DURATION,
+    }, required=["accountname", "container"]),
+    "gcs": _obj({
+        "bucket": _s(), "keyfile": _s(),
+        "credentials": _obj({
+            "type": _s(), "project_id": _s(), "private_key_id": _s(), "private_key": SECRET,
+            "client_email": _s(), "client_id": _s(), "auth_uri": _s(), "token_uri": _s(),
+            "auth_provider_x509_cert_url": _s(), "client_x509_cert_url": _s(),
+        }),
+        "rootdirectory": _s(), "chunksize": dict(INT, check=_check_chunk(256 * 1024, 256 * 1024)),
+        "disablekeepalives": BOOL,
+    }, required=["bucket"]),
+    "inmemory": {"type": "any", "check": _check_inmemory},
+}
+
+STORAGE = _obj(dict(_DRIVERS, **{
+    "delete": _obj({"enabled": BOOL}),
+    "redirect": _obj({"disable": BOOL}),
+    "cache": _obj({
+        "blobdescriptor": _s(choices=["inmemory", "redis"]),
+        "blobdescriptorsize": dict(INT, min=0),
+    }),
+    "maintenance": _obj({
+        "uploadpurging": _obj({"enabled": BOOL, "age": DURATION, "interval": DURATION, "dryrun": BOOL}),
+        "readonly": _obj({"enabled": BOOL}),
+    }),
+    "tag": _obj({"concurrencylimit": dict(INT, min=0)}),
+}), extra=True)
+
+_SIGNING = ["EdDSA", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+            "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"]
+
+AUTH = _obj({
+    "silly": _obj({"realm": _s(), "service": _s()}, required=["realm", "service"]),
+    "token": _obj({
+        "realm": _s(), "service": _s(), "issuer": _s(), "rootcertbundle": _s(), "jwks": _s(),
+        "autoredirect": BOOL, "autoredirectpath": _s(), "signingalgorithms": _list(_s(choices=_SIGNING)),
+    }, required=["realm", "service", "issuer"]),
+    "htpasswd": _obj({"realm": _s(), "path": _s()}, required=["realm", "path"]),
+})
+
+_MIDDLEWARE = _list(_obj({"name": _s(), "disabled": BOOL, "options": _obj({}, extra=True)}, required=["name"]))
+MIDDLEWARE = _obj({"registry": _MIDDLEWARE, "repository": _MIDDLEWARE, "storage": _MIDDLEWARE})
+# Options of the storage middlewares Distribution documents; others take free-form options.
+MIDDLEWARE_OPTIONS = {
+    "cloudfront": _obj({
+        "baseurl": _s(check=check_url), "privatekey": _s(), "keypairid": _s(), "duration": DURATION,
+        "ipfilteredby": _s(choices=["none", "aws", "awsregion"]), "awsregion": _s(),
+        "updatefrequency": DURATION, "iprangesurl": _s(check=check_url),
+    }, required=["baseurl", "privatekey", "keypairid"]),
+    "redirect": _obj({"baseurl": _s(check=check_url)}, required=["baseurl"]),
+}
+
+REPORTING = _obj({
+    "bugsnag": _obj({"apikey": SECRET, "releasestage": _s(), "endpoint": _s()}, required=["apikey"]),
+    "newrelic": _obj({"licensekey": SECRET, "name": _s(), "verbose": BOOL}, required=["licensekey"]),
+})
+
+_CIPHERS = [
+    "TLS_RSA_WITH_RC4_128_SHA", "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_CBC_SHA", "TLS_RSA_WITH_AES_128_CBC_SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_RC4_128_SHA", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA", "TLS_ECDHE_RSA_WITH_RC4_128_SHA", "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+]
+
+HTTP = _obj({
+    "addr": _s(), "net": _s(choices=["tcp", "unix"]), "prefix": _s(check=_check_prefix),
+    "host": _s(check=check_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": DURATION,
+    "tls": _obj({
+        "certificate": _s(), "key": _s(), "clientcas": STRINGS,
+        "clientauth": _s(choices=["request-client-cert", "require-any-client-cert",
+                                  "verify-client-cert-if-given", "require-and-verify-client-cert"]),
+        "minimumtls": _s(choices=["tls1.0", "tls1.1", "tls1.2", "tls1.3"]),
+        "ciphersuites": _list(_s(choices=_CIPHERS)),
+        "letsencrypt": _obj({"cachefile": _s(), "email": _s(), "hosts": STRINGS, "directoryurl": _s(check=check_url)},
+                            required=["cachefile", "email"]),
+    }),
+    "debug": _obj({"addr": _s(check=check_listen), "prometheus": _obj({"enabled": BOOL, "path": _s()})},
+                  required=["addr"]),
+    "headers": HEADERS,
+    "http2": _obj({"disabled": BOOL}),
+    "h2c": _obj({"enabled": BOOL}),
+})
+
+NOTIFICATIONS = _obj({
+    "events": _obj({"includereferences": BOOL}),
+    "endpoints": _list(_obj({
+        "name": _s(), "disabled": BOOL, "url": _s(check=check_url), "headers": SECRET_HEADERS,
+        "timeout": DURATION, "threshold": dict(INT, min=0), "backoff": DURATION,
+        "ignoredmediatypes": STRINGS,
+        "ignore": _obj({"mediatypes": STRINGS, "actions": _list(_s(choices=["pull", "push", "delete", "mount"]))}),
+    }, required=["name", "url"])),
+})
+
+# Distribution 2.8 (addr, pool) and 3.x (go-redis UniversalOptions, inlined) spellings.
+REDIS = _obj({
+    "addr": _s(check=check_listen), "addrs": _list(_s(check=check_listen)),
+    "username": _s(), "password": SECRET, "db": dict(INT, min=0), "clientname": _s(),
+    "protocol": dict(INT, choices=[2, 3]), "mastername": _s(),
+    "sentinelusername": _s(), "sentinelpassword": SECRET,
+    "dialtimeout": DURATION, "readtimeout": DURATION, "writetimeout": DURATION,
+    "maxretries": INT, "minretrybackoff": DURATION, "maxretrybackoff": DURATION,
+    "poolfifo": BOOL, "poolsize": dict(INT, min=0), "pooltimeout": DURATION,
+    "minidleconns": dict(INT, min=0), "maxidleconns": dict(INT, min=0), "maxactiveconns": dict(INT, min=0),
+    "connmaxidletime": DURATION, "connmaxlifetime": DURATION, "maxredirects": INT,
+    "readonly": BOOL, "routebylatency": BOOL, "routerandomly": BOOL,
+    "pool": _obj({"maxidle": dict(INT, min=0), "maxactive": dict(INT, min=0), "idletimeout": DURATION}),
+    "tls": _obj({"enabled": BOOL, "certificate": _s(), "key": _s(), "rootcas": STRINGS}),
+})
+
+_CHECK_TIMING = {"timeout": DURATION, "interval": DURATION, "threshold": dict(INT, min=0)}
+HEALTH = _obj({
+    "storagedriver": _obj({"enabled": BOOL, "interval": DURATION, "threshold": dict(INT, min=0)},
+                          required=["enabled"]),
+    "file": _list(_obj({"file": _s(), "interval": DURATION}, required=["file"])),
+    "http": _list(_obj(dict(_CHECK_TIMING, uri=_s(check=check_url), headers=SECRET_HEADERS,
+                            statuscode=dict(INT, min=100, max=599)), required=["uri"])),
+    "tcp": _list(_obj(dict(_CHECK_TIMING, addr=_s(check=check_listen)), required=["addr"])),
+})
+
+PROXY = _obj({
+    "remoteurl": _s(check=check_url), "username": _s(), "password": SECRET,
+    "exec": _obj({"command": _s(), "lifetime": DURATION}, required=["command"]),
+    "ttl": DURATION,
+}, required=["remoteurl"])
+
+VALIDATION = _obj({
+    "enabled": BOOL,
+    "disabled": BOOL,
+    "manifests": _obj({
+        "urls": _obj({"allow": STRINGS, "deny": STRINGS}),
+        "indexes": _obj({
+            "platforms": _s(choices=["all", "none", "list"]),
+            "platformlist": _list(_obj({"architecture": _s(), "os": _s()}, required=["architecture", "os"])),
+        }),
+    }),
+})
+
+COMPATIBILITY = _obj({"schema1": _obj({"signingkeyfile": _s(), "enabled": BOOL})})
+
+SCHEMA = _obj({
+    "version": _s(choices=[CONFIG_VERSION]),
+    "log": LOG,
+    "storage": STORAGE,
+    "auth": AUTH,
+    "middleware": MIDDLEWARE,
+    "reporting": REPORTING,
+    "http": HTTP,
+    "notifications": NOTIFICATIONS,
+    "redis": REDIS,
+    "health": HEALTH,
+    "proxy": PROXY,
+    "compatibility": COMPATIBILITY,
+    "validation": VALIDATION,
+    "catalog": _obj({"maxentries": dict(INT, min=1)}),
+    "tags": _obj({"maxtags": dict(INT, min=1)}),
+}, required=["storage"])
+
+
+def build_config(sections):
+    """The config dict from the module's section options (None or {} means "leave out").
+
+    Typed sections (suboptions) arrive with every unset key as None: those are dropped.
+    """
+    data = {"version": CONFIG_VERSION}
+    for name in SECTIONS:
+        value = sections.get(name)
+        if name in TYPED_SECTIONS and isinstance(value, dict):
+            value = drop_none(value)
+        if value not in (None, {}):
+            data[name] = value
+    if "storage" in data:
+        data["storage"] = _normalise_inmemory(data["storage"])
+    return data
+
+
+def _normalise_inmemory(storage):
+    if isinstance(storage, dict) and "inmemory" in storage and storage["inmemory"] is None:
+        return dict(storage, inmemory={})
+    return storage
+
+
+def _one_of(value, names, path, what):
+    """Errors unless exactly one of ``names`` is a key of ``value``."""
+    present = sorted(key for key in value if key in names)
+    if len(present) > 1:
+        return ["%s: configure only one %s, got %s" % (path, what, ", ".join(present))]
+    if not present:
+        return ["%s: one %s is required (one of %s)" % (path, what, ", ".join(names))]
+    return []
+
+
+def _storage_errors(storage):
+    others = sorted(set(STORAGE["fields"]) - set(STORAGE_DRIVERS))
+    errors = [
+        "storage.%s: unknown storage driver or key (drivers: %s; other keys: %s)"
+        % (key, ", ".join(STORAGE_DRIVERS), ", ".join(others))
+        for key in sorted(storage, key=str) if key not in STORAGE["fields"]
+    ]
+    return errors + _one_of(storage, STORAGE_DRIVERS, "storage", "storage driver")
+
+
+def _auth_errors(auth):
+    errors = _one_of(auth, AUTH_PROVIDERS, "auth", "authentication provider")
+    token = auth.get("token")
+    if isinstance(token, dict) and not (token.get("rootcertbundle") or token.get("jwks")):
+        errors.append("auth.token: needs rootcertbundle or jwks to verify tokens")
+    return errors
+
+
+def _http_errors(http):
+    errors = []
+    if http.get("net", "tcp") == "tcp" and isinstance(http.get("addr"), str):
+        message = check_listen(http["addr"])
+        if message:
+            errors.append("http.addr: %s" % message)
+    tls = http.get("tls")
+    if isinstance(tls, dict):
+        has_cert, has_key = bool(tls.get("certificate")), bool(tls.get("key"))
+        if has_cert != has_key:
+            errors.append("http.tls: certificate and key must be given together (got only %s)"
+                          % ("certificate" if has_cert else "key"))
+        elif not has_cert and "letsencrypt" not in tls:
+            errors.append("http.tls: needs certificate and key (or letsencrypt)")
+    return errors
+
+
+def _middleware_errors(middleware):
+    errors = []
+    entries = middleware.get("storage")
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        schema = MIDDLEWARE_OPTIONS.get(entry.get("name")) if isinstance(entry, dict) else None
+        if schema:
+            errors.extend(validate(entry.get("options") or {}, schema, "middleware.storage[%d].options" % index))
+    return errors
+
+
+def _redis_errors(redis, storage):
+    errors = []
+    if "addr" in redis and "addrs" in redis:
+        errors.append("redis: give addrs (Distribution 3) or addr (Distribution 2.8), not both")
+    cache = storage.get("cache")
+    if isinstance(cache, dict) and cache.get("blobdescriptor") == "redis" and not redis:
+        errors.append("storage.cache.blobdescriptor: 'redis' needs the redis section")
+    return errors
+
+
+def config_errors(data):
+    """Every problem in ``data`` (a whole config.yml as a dict), each naming its key path."""
+    # The schema lets unknown storage keys through: the storage rule names them as drivers.
+    errors = validate(data, SCHEMA)
+
+    def section(name):
+        value = data.get(name)
+        return value if isinstance(value, dict) else {}
+
+    if "storage" in data and isinstance(data["storage"], dict):
+        errors.extend(_storage_errors(data["storage"]))
+    if section("auth"):
+        errors.extend(_auth_errors(section("auth")))
+    errors.extend(_http_errors(section("http")))
+    errors.extend(_middleware_errors(section("middleware")))
+    errors.extend(_redis_errors(section("redis"), section("storage")))
+    return errors
+
+
+def _sorted(value):
+    if isinstance(value, dict):
+        return dict((key, _sorted(value[key])) for key in sorted(value, key=str))
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
+
+
+def canonical(data):
+    """``data`` with a stable key order: version, sections as Distribution declares them, then
+    any other key (only found in files written by others) sorted; nested keys sorted."""
+    order = ("version",) + SECTIONS
+    keys = [key for key in order if key in data] + sorted((key for key in data if key not in order), key=str)
+    return dict((key, _sorted(data[key])) for key in keys)
+
+
+def render(data):
+    """The config.yml text for ``data``: deterministic for equal data."""
+    body = canonical(data)
+    if body.get("version") == CONFIG_VERSION:
+        body["version"] = float(CONFIG_VERSION)  # written as 0.1, like upstream's examples
+    return HEADER + yaml.safe_dump(body, default_flow_style=False, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def parse(text):
+    """The data in a config.yml text (version as a string), or None when it is not a YAML mapping."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    if "version" in data:
+        data["version"] = str(data["version"])
+    return data
+
+
+def walk_secrets(value, schema, replace):
+    """A copy of ``value`` where every value the schema marks secret is ``replace(value)``."""
+    if schema.get("secret") and value is not None:
+        return replace(value)
+    if isinstance(value, dict):
+        fields = schema.get("fields", {})
+        return dict(
+            (key, walk_secrets(item, fields.get(key, schema.get("values", {})), replace))
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return [walk_secrets(item, schema.get("items", {}), replace) for item in value]
+    return value
+
+
+def secret_values(data):
+    """Every secret string in ``data`` (for ``AnsibleModule.no_log_values``)."""
+    found = []
+
+    def collect(value):
+        found.extend(value if isinstance(value, list) else [value])
+        return value
+
+    walk_secrets(data, SCHEMA, collect)
+    return [str(value) for value in found if value not in (None, "")]
+
+
+def masked(data):
+    """``data`` with every secret replaced by a fixed mask (for the ``config`` result)."""
+    return walk_secrets(data, SCHEMA, lambda value: MASK)
+
+
+def diff_masker(key):
+    """A replace function tagging each secret with a keyed digest: equal secrets show equal
+    tags, a changed secret shows a different tag, and without ``key`` (random, never returned)
+    the tag reveals nothing about the secret."""
+    def replace(value):
+        tag = hmac.new(key, repr(value).encode("utf-8"), hashlib.sha256).hexdigest()[:8]
+        return "%s (%s)" % (MASK, tag)
+    return replace
+
+
+def masked_diff(path, before_text, data):
+    """A --diff dict whose both sides are canonical renderings with secrets tagged, never shown."""
+    replace = diff_masker(os.urandom(16))
+    after = render(walk_secrets(data, SCHEMA, replace))
+    if before_text is None:
+        before = None
+    else:
+        old = parse(before_text)
+        if old is None:
+            before = "# (not a YAML mapping: %d bytes not shown)\n" % len(before_text)
+        else:
+            before = render(walk_secrets(old, SCHEMA, replace))
+    return text_diff(path, before, after)
+
+
+def write_config(module):
+    """The registry_config module's work: check, render, write (or not), return the result."""
+    if not HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
+    params = module.params
+    data = build_config(params)
+    module.no_log_values.update(secret_values(data))
+    errors = config_errors(data)
+    if errors:
+        module.fail_json(msg="Invalid Distribution configuration: %s" % "; ".join(errors), errors=errors)
+    path = params["path"]
+    before = read_text(path)
+    old = parse(before) if before is not None else None
+    # Same data, other formatting: keep the file as it is (no rewrite, no restart).
+    text = before if old is not None and old == data else render(data)
+    result = apply_text(module, path, text, backup=params["backup"], file_args=secret_file_args(module, path))
+    result.update(
+        restart_required=result.pop("content_changed"),
+        config=masked(canonical(data)),
+    )
+    if "diff" in result:
+        result["diff"] = masked_diff(path, before, data)
+    return result

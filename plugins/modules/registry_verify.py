@@ -1,0 +1,177 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: registry_verify
+short_description: Check a container registry end to end over the OCI Distribution API
+version_added: 0.1.0
+description:
+  - Checks any registry (CNCF Distribution, zot, Harbor...) with nothing but HTTP from the host the
+    module runs on; no docker, no registry client.
+  - "Steps: C(GET /v2/) (authenticating on a 401 challenge, with Basic or with the Bearer token flow of
+    the Distribution token specification); push of a small generated image (each blob checked with
+    C(HEAD) first, then uploaded with C(POST) and C(PUT); then the manifest with C(PUT)); pull of the
+    manifest and every blob; comparison of their sha256 digests; optionally, deletion of the manifest."
+  - The generated image (one tar.gz layer, an OCI config, an OCI manifest) is byte for byte the same on
+    every run, so pushing it again leaves the registry as it was. The module therefore never reports a
+    change.
+  - "Failures name the step and the HTTP status, for example C(push manifest: 401 UNAUTHORIZED authentication required)."
+extends_documentation_fragment:
+  - anchorage.registry.attributes.INFO
+attributes:
+  check_mode:
+    details: Pings and pulls only. When the image was never pushed, the result says so and does not fail.
+  action_group:
+    description: Use C(group/anchorage.registry.registry_api) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - anchorage.registry.registry_api
+options:
+  url:
+    description: The registry's base URL, for example C(https://registry.example.com) or C(http://10.0.0.5:5000).
+    type: str
+    required: true
+  username:
+    description: User for Basic authentication or for the token server.
+    type: str
+  password:
+    description: Password (or token) of O(username).
+    type: str
+  validate_certs:
+    description: Verify the registry's (and the token server's) TLS certificate.
+    type: bool
+    default: true
+  ca_path:
+    description: A PEM file with the CA certificates to trust.
+    type: path
+  repository:
+    description: The repository the test image is pushed to (Harbor needs an existing project as its first part).
+    type: str
+    default: anchorage/verify
+  tag:
+    description: The tag of the test image.
+    type: str
+    default: latest
+  push:
+    description: Push the test image. With V(false) only ping and pull; the image must already be there.
+    type: bool
+    default: true
+  cleanup:
+    description:
+      - Delete the pushed manifest afterwards. Registries with deletes disabled answer C(405) or
+        C(UNSUPPORTED); that is reported in RV(cleanup), not a failure.
+    type: bool
+    default: false
+  timeout:
+    description: Seconds to wait for each HTTP request.
+    type: int
+    default: 30
+author:
+  - anchorage.registry contributors (@anchorage-registry)
+"""
+
+EXAMPLES = r"""
+- name: Check the registry just deployed
+  anchorage.registry.registry_verify:
+    url: https://registry.example.com:5000
+    username: admin
+    password: "{{ registry_admin_password }}"
+    ca_path: /etc/anchorage/ca.crt
+
+- name: Check a Harbor project, then delete the test manifest
+  anchorage.registry.registry_verify:
+    url: https://harbor.example.com
+    repository: library/anchorage-verify
+    username: admin
+    password: "{{ harbor_admin_password }}"
+    cleanup: true
+
+- name: Share connection settings with module_defaults
+  module_defaults:
+    group/anchorage.registry.registry_api:
+      url: http://10.0.0.5:5000
+      validate_certs: false
+  block:
+    - name: Pull-only check of an image pushed earlier
+      anchorage.registry.registry_verify:
+        push: false
+"""
+
+RETURN = r"""
+api_version:
+  description: The C(Docker-Distribution-API-Version) header of C(/v2/), if any.
+  returned: always
+  type: str
+  sample: registry/2.0
+pushed_digest:
+  description: Digest of the manifest pushed; null in check mode or with O(push=false).
+  returned: always
+  type: str
+  sample: sha256:8c5839abcc0fe892b1d996ea7f965c44212c2f753a750f586ab5afc6f79dfd60
+pulled_digest:
+  description: sha256 digest of the manifest pulled back; null when it is not in the registry (check mode).
+  returned: always
+  type: str
+  sample: sha256:8c5839abcc0fe892b1d996ea7f965c44212c2f753a750f586ab5afc6f79dfd60
+match:
+  description: The manifest and every blob pulled back have the digests of the generated image.
+  returned: always
+  type: bool
+  sample: true
+mismatches:
+  description: What did not match (empty on success).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+cleanup:
+  description: C(deleted), C(unsupported) (deletes disabled) or C(skipped) (not asked, or check mode).
+  returned: always
+  type: str
+  sample: deleted
+steps:
+  description: Every HTTP request made, in order, with its status.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {step: ping, method: GET, path: /v2/, status: 200}
+    - {step: check blob, method: HEAD, path: /v2/anchorage/verify/blobs/sha256:9564..., status: 404}
+elapsed:
+  description: Seconds the whole check took.
+  returned: always
+  type: float
+  sample: 0.42
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.anchorage.registry.plugins.module_utils._oci import run_verify
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            url=dict(type="str", required=True),
+            username=dict(type="str"),
+            password=dict(type="str", no_log=True),
+            validate_certs=dict(type="bool", default=True),
+            ca_path=dict(type="path"),
+            repository=dict(type="str", default="anchorage/verify"),
+            tag=dict(type="str", default="latest"),
+            push=dict(type="bool", default=True),
+            cleanup=dict(type="bool", default=False),
+            timeout=dict(type="int", default=30),
+        ),
+        supports_check_mode=True,
+    )
+    module.exit_json(**run_verify(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,449 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import copy
+import urllib.request
+
+import pytest
+import yaml
+
+from ansible_collections.anchorage.registry.plugins.module_utils._distribution import (
+    HEADER,
+    MASK,
+    build_config,
+    canonical,
+    config_errors,
+    masked,
+    masked_diff,
+    parse,
+    render,
+    secret_values,
+)
+
+FILESYSTEM = {"filesystem": {"rootdirectory": "/var/lib/registry"}}
+
+DRIVERS = {
+    "filesystem": {"rootdirectory": "/var/lib/registry", "maxthreads": 100},
+    "s3": {
+        "accesskey": "AKIA", "secretkey": "s3-secret", "sessiontoken": "s3-session", "region": "us-east-1",
+        "regionendpoint": "http://127.0.0.1:9000", "forcepathstyle": True, "accelerate": False,
+        "bucket": "registry", "encrypt": True, "keyid": "kms-key", "secure": False, "skipverify": True,
+        "v4auth": True, "chunksize": 10485760, "multipartcopychunksize": 33554432,
+        "multipartcopymaxconcurrency": 100, "multipartcopythresholdsize": 33554432,
+        "rootdirectory": "/s3/prefix", "storageclass": "STANDARD", "useragent": "anchorage",
+        "usedualstack": False, "objectacl": "private", "loglevel": "off", "usefipsendpoint": False,
+    },
+    "azure": {
+        "accountname": "acct", "accountkey": "azure-key", "container": "registry", "realm": "core.windows.net",
+        "credentials": {"type": "client_secret", "clientid": "id", "tenantid": "tenant", "secret": "azure-cred"},
+        "rootdirectory": "/az", "serviceurl": "https://acct.blob.core.windows.net",
+        "copy_status_poll_max_retry": 5, "copy_status_poll_delay": "100ms", "max_retries": 10, "retry_delay": "100ms",
+    },
+    "gcs": {
+        "bucket": "registry", "keyfile": "/etc/gcs.json", "rootdirectory": "/gcs", "chunksize": 5242880,
+        "credentials": {
+            "type": "service_account", "project_id": "p", "private_key_id": "k", "private_key": "gcs-key",
+            "client_email": "c@example.com", "client_id": "c", "auth_uri": "http://example.com/auth",
+            "token_uri": "http://example.com/token", "auth_provider_x509_cert_url": "http://example.com/a",
+            "client_x509_cert_url": "http://example.com/c",
+        },
+    },
+    "inmemory": None,
+}
+
+
+def errors_for(**sections):
+    sections.setdefault("storage", copy.deepcopy(FILESYSTEM))
+    return config_errors(build_config(sections))
+
+
+def assert_one_error(errors, start):
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(start), errors
+
+
+# --- storage ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("driver", sorted(DRIVERS))
+def test_every_documented_driver_parameter_is_accepted(driver):
+    storage = {driver: copy.deepcopy(DRIVERS[driver])}
+    assert errors_for(storage=storage) == []
+
+
+@pytest.mark.parametrize("driver, key", [
+    ("filesystem", "rootdir"), ("s3", "regon"), ("azure", "acountname"), ("gcs", "bukket"),
+])
+def test_unknown_driver_parameter_is_named_with_its_path(driver, key):
+    storage = {driver: dict(copy.deepcopy(DRIVERS[driver]), **{key: "x"})}
+    assert_one_error(errors_for(storage=storage), "storage.%s.%s: unknown key" % (driver, key))
+
+
+@pytest.mark.parametrize("driver, missing", [("s3", "bucket"), ("s3", "region"), ("azure", "container"),
+                                             ("azure", "accountname"), ("gcs", "bucket")])
+def test_required_driver_parameters(driver, missing):
+    params = copy.deepcopy(DRIVERS[driver])
+    del params[missing]
+    assert_one_error(errors_for(storage={driver: params}), "storage.%s.%s: is required" % (driver, missing))
+
+
+def test_exactly_one_driver():
+    two = dict(FILESYSTEM, inmemory=None)
+    assert errors_for(storage=two) == ["storage: configure only one storage driver, got filesystem, inmemory"]
+    none = {"delete": {"enabled": True}}
+    assert_one_error(errors_for(storage=none), "storage: one storage driver is required")
+
+
+def test_unknown_driver_is_named():
+    errors = errors_for(storage={"swift": {"container": "c"}})
+    assert errors[0].startswith("storage.swift: unknown storage driver or key (drivers: azure, filesystem, gcs")
+    assert errors[1].startswith("storage: one storage driver is required")
+
+
+def test_inmemory_takes_no_parameters():
+    assert errors_for(storage={"inmemory": {}}) == []
+    assert_one_error(errors_for(storage={"inmemory": {"size": 1}}), "storage.inmemory: the inmemory driver takes no")
+    # Written as an empty mapping, so a second run compares equal.
+    assert build_config({"storage": {"inmemory": None}})["storage"] == {"inmemory": {}}
+
+
+def test_storage_sub_sections():
+    storage = dict(
+        FILESYSTEM,
+        delete={"enabled": True},
+        redirect={"disable": True},
+        cache={"blobdescriptor": "inmemory", "blobdescriptorsize": 10000},
+        maintenance={"uploadpurging": {"enabled": True, "age": "168h", "interval": "24h", "dryrun": False},
+                     "readonly": {"enabled": False}},
+        tag={"concurrencylimit": 8},
+    )
+    assert errors_for(storage=storage) == []
+
+
+@pytest.mark.parametrize("patch, start", [
+    ({"maintenance": {"uploadpurging": {"age": "1 week"}}}, "storage.maintenance.uploadpurging.age: '1 week' is not a duration"),
+    ({"maintenance": {"readonly": {"enabled": "yes"}}}, "storage.maintenance.readonly.enabled: must be a boolean"),
+    ({"maintenance": {"readonly": {"enable": True}}}, "storage.maintenance.readonly.enable: unknown key"),
+    ({"delete": {"enabled": True, "dryrun": True}}, "storage.delete.dryrun: unknown key"),
+    ({"cache": {"blobdescriptor": "memcached"}}, "storage.cache.blobdescriptor: 'memcached' is not one of"),
+    ({"tag": {"concurrencylimit": -1}}, "storage.tag.concurrencylimit: -1 is below the minimum 0"),
+    ({"redirect": {"disabled": True}}, "storage.redirect.disabled: unknown key"),
+])
+def test_storage_sub_section_errors(patch, start):
+    assert_one_error(errors_for(storage=dict(FILESYSTEM, **patch)), start)
+
+
+def test_s3_and_gcs_chunk_sizes():
+    small = dict(DRIVERS["s3"], chunksize=1024)
+    assert_one_error(errors_for(storage={"s3": small}), "storage.s3.chunksize: 1024 is below the minimum 5242880")
+    odd = dict(DRIVERS["gcs"], chunksize=5242881)
+    assert_one_error(errors_for(storage={"gcs": odd}), "storage.gcs.chunksize: 5242881 must be a multiple of 262144")
+
+
+# --- proxy ------------------------------------------------------------------------------------
+
+def test_proxy_rules():
+    good = {"remoteurl": "https://registry-1.docker.io", "username": "u", "password": "p", "ttl": "168h",
+            "exec": {"command": "docker-credential-x", "lifetime": "1h"}}
+    assert errors_for(proxy=good) == []
+    assert errors_for(proxy={"remoteurl": "http://127.0.0.1:5000", "ttl": "0"}) == []
+    assert_one_error(errors_for(proxy={"username": "u"}), "proxy.remoteurl: is required")
+    assert_one_error(errors_for(proxy={"remoteurl": "registry-1.docker.io"}), "proxy.remoteurl: 'registry-1.docker.io' is not an http or https URL")
+    assert_one_error(errors_for(proxy={"remoteurl": "ftp://mirror"}), "proxy.remoteurl: 'ftp://mirror' is not an http")
+    assert_one_error(errors_for(proxy={"remoteurl": "https://r", "ttl": "7d"}), "proxy.ttl: '7d' is not a duration")
+    assert_one_error(errors_for(proxy={"remoteurl": "https://r", "exec": {"lifetime": "1h"}}), "proxy.exec.command: is required")
+
+
+def test_typed_sections_drop_unset_suboptions():
+    # Ansible fills every unset suboption of http and proxy with None.
+    config = build_config({"storage": FILESYSTEM, "proxy": {"remoteurl": "https://r", "username": None,
+                                                            "password": None, "exec": None, "ttl": None}})
+    assert config["proxy"] == {"remoteurl": "https://r"}
+    assert "http" not in build_config({"storage": FILESYSTEM, "http": {"addr": None, "tls": None}})
+
+
+# --- http -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("addr", [":5000", "127.0.0.1:5000", "[::1]:5000", "registry.local:65535", ":1"])
+def test_http_addr_accepted(addr):
+    assert errors_for(http={"addr": addr}) == []
+
+
+@pytest.mark.parametrize("addr, start", [
+    (":0", "http.addr: port '0' must be a number from 1 to 65535"),
+    (":65536", "http.addr: port '65536' must be a number from 1 to 65535"),
+    ("5000", "http.addr: '5000' must be HOST:PORT"),
+    ("localhost:http", "http.addr: port 'http' must be a number"),
+    ("::1:5000", "http.addr: '::1:5000': write an IPv6 host in brackets"),
+])
+def test_http_addr_rejected(addr, start):
+    assert_one_error(errors_for(http={"addr": addr}), start)
+
+
+def test_unix_socket_addr_is_a_path():
+    assert errors_for(http={"net": "unix", "addr": "/run/registry.sock"}) == []
+
+
+def test_tls_certificate_and_key_together():
+    assert errors_for(http={"tls": {"certificate": "/c", "key": "/k", "minimumtls": "tls1.2",
+                                    "clientcas": ["/ca"], "clientauth": "verify-client-cert-if-given",
+                                    "ciphersuites": ["TLS_AES_128_GCM_SHA256"]}}) == []
+    assert_one_error(errors_for(http={"tls": {"certificate": "/c"}}),
+                     "http.tls: certificate and key must be given together (got only certificate)")
+    assert_one_error(errors_for(http={"tls": {"key": "/k"}}),
+                     "http.tls: certificate and key must be given together (got only key)")
+    assert_one_error(errors_for(http={"tls": {"clientcas": ["/ca"]}}), "http.tls: needs certificate and key")
+    assert errors_for(http={"tls": {"letsencrypt": {"cachefile": "/c", "email": "a@b.c", "hosts": ["r"]}}}) == []
+    assert_one_error(errors_for(http={"tls": {"certificate": "/c", "key": "/k", "minimumtls": "tls1.4"}}),
+                     "http.tls.minimumtls: 'tls1.4' is not one of")
+
+
+def test_http_other_keys():
+    http = {"addr": ":5000", "prefix": "/reg/", "host": "https://r.example:5000", "secret": "s",
+            "relativeurls": False, "draintimeout": "60s", "headers": {"X-Content-Type-Options": ["nosniff"]},
+            "debug": {"addr": "localhost:5001", "prometheus": {"enabled": True, "path": "/metrics"}},
+            "http2": {"disabled": False}, "h2c": {"enabled": False}}
+    assert errors_for(http=http) == []
+    assert_one_error(errors_for(http={"prefix": "reg"}), "http.prefix: 'reg' must start and end with a slash")
+    assert_one_error(errors_for(http={"debug": {"addr": ":99999"}}), "http.debug.addr: port '99999'")
+    assert_one_error(errors_for(http={"headers": {"X-A": "nosniff"}}), "http.headers.X-A: must be a list")
+    assert_one_error(errors_for(http={"draintimeout": "60"}), "http.draintimeout: '60' is not a duration")
+
+
+# --- other sections ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sections, start", [
+    ({"health": {"storagedriver": {"enabled": True, "interval": "ten seconds"}}}, "health.storagedriver.interval"),
+    ({"health": {"tcp": [{"addr": "redis:6379", "timeout": "3"}]}}, "health.tcp[0].timeout"),
+    ({"health": {"http": [{"uri": "http://x/", "interval": "1 m"}]}}, "health.http[0].interval"),
+    ({"health": {"file": [{"file": "/down", "interval": "x"}]}}, "health.file[0].interval"),
+    ({"notifications": {"endpoints": [{"name": "n", "url": "http://x/", "timeout": "1"}]}},
+     "notifications.endpoints[0].timeout"),
+    ({"notifications": {"endpoints": [{"name": "n", "url": "http://x/", "backoff": "soon"}]}},
+     "notifications.endpoints[0].backoff"),
+    ({"redis": {"addrs": ["r:6379"], "dialtimeout": "10"}}, "redis.dialtimeout"),
+    ({"redis": {"addr": "r:6379", "pool": {"idletimeout": "5 min"}}}, "redis.pool.idletimeout"),
+    ({"middleware": {"storage": [{"name": "cloudfront", "options": {
+        "baseurl": "https://d.cloudfront.net/", "privatekey": "/pk", "keypairid": "k", "duration": "3000"}}]}},
+     "middleware.storage[0].options.duration"),
+])
+def test_durations_are_go_durations(sections, start):
+    errors = errors_for(**sections)
+    assert len(errors) == 1 and errors[0].startswith(start + ": ") and "is not a duration" in errors[0], errors
+
+
+def test_full_sections_accepted():
+    sections = {
+        "log": {"level": "info", "formatter": "json", "fields": {"service": "registry"},
+                "accesslog": {"disabled": True},
+                "hooks": [{"type": "mail", "disabled": True, "levels": ["panic"],
+                           "options": {"smtp": {"addr": "mail:25", "username": "u", "password": "smtp-pw",
+                                                "insecure": True}, "from": "a@b", "to": ["c@d"]}}]},
+        "auth": {"htpasswd": {"realm": "r", "path": "/etc/docker/registry/htpasswd"}},
+        "middleware": {"registry": [{"name": "custom", "options": {"anything": {"goes": 1}}}],
+                       "storage": [{"name": "redirect", "options": {"baseurl": "https://cdn.example/"}}]},
+        "reporting": {"bugsnag": {"apikey": "bugsnag-key", "releasestage": "prod", "endpoint": "e"},
+                      "newrelic": {"licensekey": "nr-key", "name": "registry", "verbose": False}},
+        "notifications": {"events": {"includereferences": True}, "endpoints": [{
+            "name": "listener", "disabled": False, "url": "https://listener/event",
+            "headers": {"Authorization": ["Bearer notify-token"]}, "timeout": "1s", "threshold": 10,
+            "backoff": "1s", "ignoredmediatypes": ["application/octet-stream"],
+            "ignore": {"mediatypes": ["application/octet-stream"], "actions": ["pull"]}}]},
+        "redis": {"addrs": ["redis:6379"], "password": "redis-pw", "db": 0, "dialtimeout": "10ms",
+                  "readtimeout": "10ms", "writetimeout": "10ms", "maxidleconns": 16, "poolsize": 64,
+                  "connmaxidletime": "300s", "tls": {"certificate": "/c", "key": "/k", "rootcas": ["/ca"]}},
+        "health": {"storagedriver": {"enabled": True, "interval": "10s", "threshold": 3},
+                   "file": [{"file": "/down", "interval": "10s"}],
+                   "http": [{"uri": "http://x/", "headers": {"Authorization": ["Basic health-cred"]},
+                             "statuscode": 200, "timeout": "3s", "interval": "10s", "threshold": 3}],
+                   "tcp": [{"addr": "redis:6379", "timeout": "3s", "interval": "10s", "threshold": 3}]},
+        "validation": {"disabled": False, "manifests": {
+            "urls": {"allow": ["^https?://([^/]+\\.)*example\\.com/"], "deny": ["^https?://www\\.example\\.com/"]},
+            "indexes": {"platforms": "list", "platformlist": [{"architecture": "amd64", "os": "linux"}]}}},
+        "compatibility": {"schema1": {"signingkeyfile": "/etc/registry/key.json", "enabled": True}},
+        "catalog": {"maxentries": 1000},
+        "tags": {"maxtags": 100},
+    }
+    assert errors_for(**sections) == []
+
+
+def test_redis_2_8_spelling():
+    assert errors_for(redis={"addr": "redis:6379", "password": "p", "db": 0, "dialtimeout": "10ms",
+                             "pool": {"maxidle": 16, "maxactive": 64, "idletimeout": "300s"},
+                             "tls": {"enabled": False}}) == []
+    assert_one_error(errors_for(redis={"addr": "a:1", "addrs": ["b:2"]}), "redis: give addrs (Distribution 3) or addr")
+
+
+def test_redis_cache_needs_redis():
+    storage = dict(FILESYSTEM, cache={"blobdescriptor": "redis"})
+    assert_one_error(errors_for(storage=storage), "storage.cache.blobdescriptor: 'redis' needs the redis section")
+    assert errors_for(storage=storage, redis={"addrs": ["redis:6379"]}) == []
+
+
+@pytest.mark.parametrize("auth, start", [
+    ({"htpasswd": {"realm": "r", "path": "/p"}, "silly": {"realm": "r", "service": "s"}},
+     "auth: configure only one authentication provider, got htpasswd, silly"),
+    ({"htpasswd": {"realm": "r"}}, "auth.htpasswd.path: is required"),
+    ({"htpasswd": {"realm": "r", "path": "/p", "file": "/q"}}, "auth.htpasswd.file: unknown key"),
+    ({"token": {"realm": "https://t/", "service": "s", "issuer": "i"}}, "auth.token: needs rootcertbundle or jwks"),
+    ({"token": {"realm": "https://t/", "service": "s", "issuer": "i", "jwks": "/j", "signingalgorithms": ["none"]}},
+     "auth.token.signingalgorithms[0]: 'none' is not one of"),
+    ({"ldap": {}}, "auth.ldap: unknown key"),
+])
+def test_auth_rules(auth, start):
+    errors = errors_for(auth=auth)
+    assert errors and errors[0].startswith(start), errors
+
+
+def test_middleware_options():
+    cloudfront = {"name": "cloudfront", "options": {"baseurl": "https://d.cloudfront.net/", "privatekey": "/pk",
+                                                    "keypairid": "k", "duration": "3000s", "ipfilteredby": "awsregion",
+                                                    "awsregion": "us-east-1", "updatefrequency": "12h",
+                                                    "iprangesurl": "https://ip-ranges.amazonaws.com/ip-ranges.json"}}
+    assert errors_for(middleware={"storage": [cloudfront]}) == []
+    bad = {"name": "cloudfront", "options": {"baseurl": "https://d/", "privatekey": "/pk", "keypairid": "k",
+                                             "regon": "x"}}
+    assert_one_error(errors_for(middleware={"storage": [bad]}), "middleware.storage[0].options.regon: unknown key")
+    assert_one_error(errors_for(middleware={"storage": [{"name": "redirect", "options": {}}]}),
+                     "middleware.storage[0].options.baseurl: is required")
+    assert_one_error(errors_for(middleware={"storage": [{"options": {}}]}), "middleware.storage[0].name: is required")
+
+
+def test_log_rules():
+    assert_one_error(errors_for(log={"level": "verbose"}), "log.level: 'verbose' is not one of")
+    assert_one_error(errors_for(log={"formatter": "xml"}), "log.formatter: 'xml' is not one of")
+    assert_one_error(errors_for(log={"accesslog": {"enabled": True}}), "log.accesslog.enabled: unknown key")
+
+
+def test_whole_file_unknown_top_level_key():
+    data = parse("version: 0.1\nloglevel: debug\nstorage:\n  inmemory:\n")
+    assert_one_error(config_errors(data), "loglevel: unknown key")
+    assert_one_error(config_errors({"version": "0.2", "storage": {"inmemory": None}}), "version: '0.2' is not one of")
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+def test_render_is_exact_and_ordered():
+    data = build_config({
+        "http": {"secret": "s", "addr": ":5000", "headers": {"X-Content-Type-Options": ["nosniff"]}},
+        "storage": {"delete": {"enabled": True}, "filesystem": {"rootdirectory": "/var/lib/registry"}},
+        "log": {"level": "info"},
+    })
+    assert render(data) == HEADER + (
+        "version: 0.1\n"
+        "log:\n"
+        "  level: info\n"
+        "storage:\n"
+        "  delete:\n"
+        "    enabled: true\n"
+        "  filesystem:\n"
+        "    rootdirectory: /var/lib/registry\n"
+        "http:\n"
+        "  addr: :5000\n"
+        "  headers:\n"
+        "    X-Content-Type-Options:\n"
+        "    - nosniff\n"
+        "  secret: s\n"
+    )
+
+
+def test_render_does_not_depend_on_input_order():
+    one = build_config({"storage": {"filesystem": {"rootdirectory": "/r", "maxthreads": 100}, "delete": {"enabled": True}},
+                        "http": {"addr": ":5000", "secret": "s"}})
+    two = build_config({"http": {"secret": "s", "addr": ":5000"},
+                        "storage": {"delete": {"enabled": True}, "filesystem": {"maxthreads": 100, "rootdirectory": "/r"}}})
+    assert render(one) == render(two)
+    assert list(canonical(one)) == ["version", "storage", "http"]
+
+
+def test_render_parses_back_to_the_same_data():
+    data = build_config({"storage": {"s3": copy.deepcopy(DRIVERS["s3"])}, "proxy": {"remoteurl": "https://r", "ttl": "0"},
+                         "http": {"addr": ":5000", "headers": {"X-Yes": ["on", "yes", "0.1"]}}})
+    assert parse(render(data)) == data
+    assert yaml.safe_load(render(data))["version"] == 0.1
+
+
+def test_parse_rejects_non_mappings():
+    assert parse("- a\n- b\n") is None
+    assert parse("storage: [unclosed\n") is None
+
+
+# --- secrets ------------------------------------------------------------------------------------
+
+def secrets_config(secret="http-secret"):
+    return build_config({
+        "storage": {"s3": copy.deepcopy(DRIVERS["s3"])},
+        "http": {"addr": ":5000", "secret": secret},
+        "proxy": {"remoteurl": "https://r", "username": "hub-user", "password": "hub-password"},
+        "redis": {"addrs": ["r:6379"], "password": "redis-pw"},
+        "notifications": {"endpoints": [{"name": "n", "url": "http://x/", "headers": {"Authorization": ["Bearer t0k"]}}]},
+        "reporting": {"bugsnag": {"apikey": "bugsnag-key"}},
+    })
+
+
+def test_secret_values_and_masking():
+    data = secrets_config()
+    assert sorted(secret_values(data)) == sorted(
+        ["s3-secret", "s3-session", "http-secret", "hub-password", "redis-pw", "Bearer t0k", "bugsnag-key"])
+    shown = masked(data)
+    assert shown["http"] == {"addr": ":5000", "secret": MASK}
+    assert shown["storage"]["s3"]["secretkey"] == MASK and shown["storage"]["s3"]["accesskey"] == "AKIA"
+    assert shown["proxy"] == {"remoteurl": "https://r", "username": "hub-user", "password": MASK}
+    assert shown["notifications"]["endpoints"][0]["headers"] == {"Authorization": MASK}
+    assert data["http"]["secret"] == "http-secret"  # masking copies
+
+
+def test_azure_and_gcs_secrets():
+    azure = build_config({"storage": {"azure": copy.deepcopy(DRIVERS["azure"])}})
+    assert sorted(secret_values(azure)) == ["azure-cred", "azure-key"]
+    gcs = build_config({"storage": {"gcs": copy.deepcopy(DRIVERS["gcs"])}})
+    assert secret_values(gcs) == ["gcs-key"]
+
+
+def test_masked_diff_never_shows_secrets_but_shows_a_changed_one():
+    before = render(secrets_config("old-secret"))
+    diff = masked_diff("/etc/registry/config.yml", before, secrets_config("new-secret"))
+    text = diff["before"] + diff["after"]
+    for secret in secret_values(secrets_config("old-secret")) + ["new-secret"]:
+        assert secret not in text
+    changed = [line for line in diff["after"].splitlines() if line not in diff["before"].splitlines()]
+    assert len(changed) == 1 and changed[0].startswith("  secret: '%s (" % MASK), changed
+    same = masked_diff("/c", before, secrets_config("old-secret"))
+    assert same["before"] == same["after"]
+
+
+def test_masked_diff_of_new_and_unparsable_files():
+    assert masked_diff("/c", None, secrets_config())["before_header"] == "/c (absent)"
+    assert masked_diff("/c", "password: [oops", secrets_config())["before"] == "# (not a YAML mapping: 15 bytes not shown)\n"
+
+
+# --- the real registry reads what we render --------------------------------------------------
+
+def test_distribution_starts_with_a_rendered_config_and_applies_it(distribution, tmp_path, free_port):
+    registry = distribution(
+        storage={"filesystem": {"rootdirectory": str(tmp_path / "data"), "maxthreads": 100},
+                 "delete": {"enabled": True}, "redirect": {"disable": True},
+                 "cache": {"blobdescriptor": "inmemory"},
+                 "maintenance": {"uploadpurging": {"enabled": True, "age": "168h", "interval": "24h", "dryrun": False},
+                                 "readonly": {"enabled": False}}},
+        log={"level": "debug", "formatter": "json", "fields": {"service": "anchorage-test"},
+             "accesslog": {"disabled": False}},
+        http={"secret": "a-test-secret", "relativeurls": True, "draintimeout": "1s",
+              "headers": {"X-Anchorage-Test": ["rendered"]},
+              "debug": {"addr": "127.0.0.1:%d" % free_port, "prometheus": {"enabled": True, "path": "/metrics"}}},
+        health={"storagedriver": {"enabled": True, "interval": "10s", "threshold": 3},
+                "file": [{"file": str(tmp_path / "maintenance-flag"), "interval": "10s"}]},
+        notifications={"endpoints": [{"name": "nowhere", "disabled": True, "url": "http://127.0.0.1:9/",
+                                      "timeout": "1s", "threshold": 3, "backoff": "1s"}]},
+        validation={"disabled": True},
+        compatibility={"schema1": {"enabled": False}},
+    )
+    with urllib.request.urlopen(registry.url + "/v2/", timeout=5) as response:
+        assert response.status == 200
+        assert response.headers["X-Anchorage-Test"] == "rendered"
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % free_port, timeout=5) as response:
+        assert b"registry_" in response.read()
+    assert '"service":"anchorage-test"' in registry.log()

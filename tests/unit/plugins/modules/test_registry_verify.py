@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.anchorage.registry.plugins.modules import registry_verify
+
+PASSWORD = "verify-admin-password"
+DIGEST = "sha256:8c5839abcc0fe892b1d996ea7f965c44212c2f753a750f586ab5afc6f79dfd60"
+
+
+def test_verify_reports_and_never_changes(run_module, htpasswd_distribution):
+    registry = htpasswd_distribution({"admin": PASSWORD})
+    args = {"url": registry.url, "username": "admin", "password": PASSWORD, "timeout": 10}
+    first = run_module(registry_verify, args)
+    assert first["changed"] is False and first["match"] is True
+    assert first["pushed_digest"] == first["pulled_digest"] == DIGEST
+    assert first["api_version"] == "registry/2.0" and first["cleanup"] == "skipped"
+    assert first["elapsed"] >= 0 and first["steps"][0] == {"step": "ping", "method": "GET", "path": "/v2/", "status": 200}
+    second = run_module(registry_verify, args)
+    assert second["changed"] is False and second["pulled_digest"] == DIGEST
+    assert PASSWORD not in json.dumps(first) + json.dumps(second)
+
+
+def test_check_mode_only_pings_and_pulls(run_module, htpasswd_distribution):
+    registry = htpasswd_distribution({"admin": PASSWORD})
+    args = {"url": registry.url, "username": "admin", "password": PASSWORD, "timeout": 10}
+    fresh = run_module(registry_verify, args, check_mode=True)
+    assert "failed" not in fresh and fresh["changed"] is False
+    assert fresh["pulled_digest"] is None and "is not in the registry" in fresh["msg"]
+    assert {s["method"] for s in fresh["steps"]} == {"GET"}
+    run_module(registry_verify, args)
+    after_push = run_module(registry_verify, args, check_mode=True)
+    assert after_push["match"] is True and after_push["pulled_digest"] == DIGEST
+    assert {s["method"] for s in after_push["steps"]} == {"GET"}
+
+
+def test_failures_name_step_and_status(run_module, htpasswd_distribution):
+    registry = htpasswd_distribution({"admin": PASSWORD})
+    wrong = run_module(registry_verify, {"url": registry.url, "username": "admin", "password": "not-it"})
+    assert wrong["failed"] is True
+    assert wrong["msg"] == "ping: 401 UNAUTHORIZED authentication required"
+    assert wrong["steps"] == [{"step": "ping", "method": "GET", "path": "/v2/", "status": 401}]
+    missing = run_module(registry_verify, {"url": registry.url, "username": "admin", "password": PASSWORD,
+                                           "push": False, "tag": "never-pushed"})
+    assert missing["failed"] is True and missing["msg"].startswith("pull: anchorage/verify:never-pushed is not in")
+
+
+def test_cleanup_reported(run_module, distribution, htpasswd_distribution, tmp_path):
+    enabled = htpasswd_distribution({"admin": PASSWORD}, storage={"filesystem": {"rootdirectory": str(tmp_path / "a")},
+                                                                  "delete": {"enabled": True}})
+    args = {"username": "admin", "password": PASSWORD, "cleanup": True, "repository": "team/app-check", "tag": "t1"}
+    result = run_module(registry_verify, dict(args, url=enabled.url))
+    assert result["cleanup"] == "deleted" and result["changed"] is False
+    disabled = distribution()
+    result = run_module(registry_verify, dict(args, url=disabled.url, username=None, password=None))
+    assert "failed" not in result and result["cleanup"] == "unsupported"
