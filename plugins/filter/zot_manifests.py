@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: zot_manifests
+short_description: Render zot's Kubernetes manifests from its checked config.json and a deployment spec
+version_added: 0.1.0
+description:
+  - Returns the Namespace, Secret (htpasswd, sync credentials, S3 keys), ConfigMap (config.json),
+    PersistentVolumeClaim, Deployment, Service and optional Ingress for one zot deployment, and the
+    label selector that owns them (for M(anchorage.registry.manifest_apply)'s prune).
+  - Files the config names (C(http.auth.htpasswd.path), C(extensions.sync.credentialsFile),
+    C(http.tls)) are mounted at exactly those paths; the spec must provide each of them.
+  - Fails, rendering nothing, when the spec is wrong, for example a NodePort outside 30000-32767,
+    several replicas on one ReadWriteOnce volume, or S3 credentials without an s3 storage driver.
+  - The zot role calls it; see that role's variables (C(zot_*), without the prefix) for every spec key.
+author:
+  - anchorage.registry contributors (@anchorage-registry)
+options:
+  _input:
+    description: zot's config.json text, as M(anchorage.registry.zot_config) returns it in RV(anchorage.registry.zot_config#module:json).
+    type: str
+    required: true
+  spec:
+    description: The deployment spec (name, namespace, image, service, persistence, ingress, credentials...).
+    type: dict
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Render the manifests
+  ansible.builtin.set_fact:
+    rendered: "{{ zot.json | anchorage.registry.zot_manifests({'name': 'zot', 'namespace': 'zot-registry', 'node_port': 30500}) }}"
+"""
+
+RETURN = r"""
+_value:
+  description: C(manifests) (a list of Kubernetes objects) and C(prune_selector) (a label selector string).
+  type: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.anchorage.registry.plugins.module_utils._manifests import prune_selector, with_defaults
+from ansible_collections.anchorage.registry.plugins.module_utils._manifests import zot_manifests as render
+
+
+def zot_manifests(config_json, spec):
+    if not isinstance(spec, dict):
+        raise AnsibleFilterError("zot_manifests: the spec must be a mapping")
+    manifests, errors = render(str(config_json), spec)
+    if errors:
+        raise AnsibleFilterError("zot deployment: %s" % "; ".join(errors))
+    return {"manifests": manifests, "prune_selector": prune_selector(with_defaults(spec))}
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"zot_manifests": zot_manifests}

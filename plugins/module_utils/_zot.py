@@ -1,0 +1,926 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
+
+"""zot's config.json: every key zot reads, the checks ``zot verify`` makes, our defaults, rendering.
+
+zot loads its config with viper's ``UnmarshalExact``: keys are matched without regard to case,
+an unknown key is fatal, and ``validateConfiguration`` then checks how keys combine. The schema
+below lists the keys of zot's config structs (pkg/api/config, pkg/extensions/config at commit
+6d19b445, v2.1.20 plus 25 commits); ``check_config`` repeats the cross-key rules of zot's
+``validateConfiguration`` and adds a few of our own (sync URLs need a scheme). Everything is
+pure: the module feeds options in and writes the text through ``_files.apply_text``.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import posixpath
+import re
+from urllib.parse import urlparse
+
+from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
+    deep_merge, join_path, parse_duration, validate)
+
+# Config sections in the order zot's Config struct declares them (the order we render).
+SECTIONS = ("distSpecVersion", "storage", "http", "log", "extensions", "scheduler", "cluster")
+ACTIONS = ("read", "create", "update", "delete")
+# A documented "behaviour action" (examples/README.md): deletes by digest fail on collisions.
+BEHAVIOUR_ACTIONS = ("detectManifestCollision",)
+CLOUD_DRIVERS = ("s3", "gcs", "azure")
+CACHE_DRIVERS = ("dynamodb", "redis")
+DOCKER_COMPAT = "docker2s2"
+DIST_SPEC_VERSION = "1.1.1"
+LOG_LEVELS = ("trace", "debug", "info", "warn", "error", "fatal", "panic", "disabled")
+# Keys whose values zot itself masks when it logs its config (config.isSensitiveConfigMapKey).
+SENSITIVE_KEYS = ("accesskey", "secretkey", "password", "secret", "token", "clientsecret",
+                  "sessionhashkey", "sessionencryptkey", "sentinelpassword", "authorization",
+                  "apikey", "bearer", "xapikey", "bindpassword", "accountkey", "connectionstring",
+                  "sessiontoken")
+MIN_BACKGROUND_INTERVAL = 2 * 3600.0
+
+
+# --- small checks used by the schema -----------------------------------------------------------
+
+def glob_error(pattern):
+    """Why ``pattern`` is not a glob doublestar (zot's matcher) can compile, or None."""
+    depth = 0
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            if index + 1 >= len(pattern):
+                return "%r ends with an unfinished escape" % pattern
+            index += 2
+            continue
+        if char == "[":
+            end = index + 1
+            while end < len(pattern) and pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            if end >= len(pattern):
+                return "%r has a '[' without a closing ']'" % pattern
+            index = end + 1
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        index += 1
+    if depth:
+        return "%r has a '{' without a closing '}'" % pattern
+    return None
+
+
+# Go's RE2 has these and Python's re does not: such patterns are not second-guessed.
+_RE2_ONLY = re.compile(r"\\[pPzCQ]|\[\[:")
+# Python's re has these and RE2 does not: zot would refuse them.
+_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]|\(\?P=")
+
+
+def regex_error(pattern):
+    """Why Go's regexp (RE2) would refuse ``pattern``, or None (checked with Python's re)."""
+    if _NOT_RE2.search(pattern):
+        return "%r uses look-around or a back-reference, which Go's regexp (RE2) does not have" % pattern
+    if _RE2_ONLY.search(pattern):
+        return None
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return "%r is not a regular expression: %s" % (pattern, exc)
+    return None
+
+
+def url_error(value, what="URL"):
+    """Why ``value`` is not an absolute http(s) URL, or None."""
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return ("%r is not a %s with a scheme: write it as https://%s (or http:// for a plain-HTTP registry)"
+                % (value, what, value.split("://")[-1].lstrip("/")))
+    return None
+
+
+def _non_negative(value):
+    try:
+        if parse_duration(value) < 0:
+            return "%r must not be negative" % value
+    except ValueError:
+        pass
+    return None
+
+
+def _time_window(value):
+    if value == "":
+        return None
+    parts = value.split("-")
+    if len(parts) != 2:
+        return "%r must be HH:MM-HH:MM (UTC), e.g. 01:00-05:00" % value
+    minutes = []
+    for part in parts:
+        match = re.match(r"^\s*(\d{1,2}):(\d{2})\s*$", part)
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            return "%r: %r is not a 24h time HH:MM" % (value, part.strip())
+        minutes.append(int(match.group(1)) * 60 + int(match.group(2)))
+    if minutes[0] == minutes[1]:
+        return "%r: the window's start and end must differ" % value
+    return None
+
+
+def _port(value):
+    text = str(value)
+    if not text.isdigit() or int(text) > 65535:
+        return "%r is not a port number (0-65535)" % (value,)
+    return None
+
+
+def _actions(values):
+    allowed = ACTIONS + BEHAVIOUR_ACTIONS
+    bad = [value for value in values if value not in allowed]
+    if bad:
+        return ("%s: unknown action%s; actions are %s (and the behaviour action %s)"
+                % (", ".join(repr(b) for b in bad), "s" if len(bad) > 1 else "",
+                   ", ".join(ACTIONS), BEHAVIOUR_ACTIONS[0]))
+    return None
+
+
+def _metrics_path(value):
+    if not value.startswith("/"):
+        return "%r must start with /" % value
+    if posixpath.normpath(value) != value:
+        return "%r must be a clean path (no //, /./, /../ or trailing /)" % value
+    if value in ("/", "/v2"):
+        return "%r is taken by the registry API; use e.g. /metrics" % value
+    return None
+
+
+# --- the schema --------------------------------------------------------------------------------
+
+def _s(**extra):
+    return dict(type="str", **extra)
+
+
+def _obj(fields, **extra):
+    return dict(type="object", fields=fields, **extra)
+
+
+def _map(values):
+    return dict(type="object", fields={}, values=values)
+
+
+def _list(items, **extra):
+    return dict(type="list", items=items, **extra)
+
+
+BOOL = {"type": "bool"}
+INT = {"type": "int"}
+COUNT = {"type": "int", "min": 0}
+DURATION = {"type": "duration"}
+GC_DURATION = {"type": "duration", "check": _non_negative}
+STRINGS = _list(_s())
+GLOBS = _list(_s(check=glob_error))
+REGEXES = _list(_s(check=regex_error))
+ACTION_LIST = _list(_s(), check=_actions)
+TLS = _obj({"cert": _s(), "key": _s(), "cacert": _s()})
+# zot reads ports as strings; its loader also takes numbers.
+PORT = {"type": ["str", "int"], "check": _port}
+
+_KEEP = {
+    "pulledWithin": GC_DURATION,
+    "pushedWithin": GC_DURATION,
+    "mostRecentlyPushedCount": COUNT,
+    "mostRecentlyPulledCount": COUNT,
+}
+RETENTION = _obj({
+    "dryRun": BOOL,
+    "delay": GC_DURATION,
+    "policies": _list(_obj({
+        "repositories": GLOBS,
+        "deleteReferrers": BOOL,
+        "deleteUntagged": BOOL,
+        "keepTags": _list(_obj(dict(_KEEP, patterns=REGEXES))),
+        "keepUntagged": _obj(dict(_KEEP)),
+    })),
+})
+
+# The keys of storageDriver go to Distribution's drivers (lower-cased by zot's loader); they are
+# checked per driver in ``_driver_errors``. Bool-ish driver keys also take "true"/"false".
+_DRIVER_BOOL = {"type": ["bool", "str"]}
+_DRIVER_INT = {"type": ["int", "str"]}
+DRIVER_KEYS = {
+    "s3": {
+        "accesskey": _s(), "secretkey": _s(), "sessiontoken": _s(), "region": _s(),
+        "regionendpoint": _s(), "forcepathstyle": _DRIVER_BOOL, "accelerate": _DRIVER_BOOL,
+        "bucket": _s(), "encrypt": _DRIVER_BOOL, "keyid": _s(), "secure": _DRIVER_BOOL,
+        "skipverify": _DRIVER_BOOL, "v4auth": _DRIVER_BOOL, "chunksize": _DRIVER_INT,
+        "multipartcopychunksize": _DRIVER_INT, "multipartcopymaxconcurrency": _DRIVER_INT,
+        "multipartcopythresholdsize": _DRIVER_INT, "rootdirectory": _s(), "storageclass": _s(),
+        "useragent": _s(), "usedualstack": _DRIVER_BOOL, "objectacl": _s(), "loglevel": _s(),
+        "usefipsendpoint": _DRIVER_BOOL, "redirectendpoint": _s(), "maxconcurrency": _DRIVER_INT,
+    },
+    "gcs": {
+        "bucket": _s(), "keyfile": _s(), "credentials": _obj({}, extra=True), "rootdirectory": _s(),
+        "chunksize": _DRIVER_INT, "useragent": _s(), "maxconcurrency": _DRIVER_INT,
+    },
+    "azure": {
+        "accountname": _s(), "accountkey": _s(), "container": _s(), "connectionstring": _s(),
+        "credentials": _obj({"type": _s(choices=["client_secret", "shared_key", "default_credentials"]),
+                             "clientid": _s(), "tenantid": _s(), "secret": _s()}),
+        "realm": _s(), "rootdirectory": _s(), "serviceurl": _s(), "max_retries": _DRIVER_INT,
+        "retry_delay": _s(), "skipverify": _DRIVER_BOOL, "maxconcurrency": _DRIVER_INT,
+        "copy_status_poll_max_retry": _DRIVER_INT, "copy_status_poll_delay": _s(),
+    },
+}
+DRIVER = _obj({"name": _s(choices=list(CLOUD_DRIVERS))}, required=["name"], extra=True)
+# dynamodb takes table names and a region/endpoint; redis takes a url or go-redis options.
+CACHE = _obj({"name": _s(choices=list(CACHE_DRIVERS))}, required=["name"], extra=True)
+
+_STORE = {
+    "rootDirectory": _s(),
+    "maxRepos": COUNT,
+    "dedupe": BOOL,
+    "remoteCache": BOOL,
+    "redirectBlobURL": BOOL,
+    "gc": BOOL,
+    "commit": BOOL,
+    "gcDelay": GC_DURATION,
+    "gcInterval": GC_DURATION,
+    "gcTimeWindow": _s(check=_time_window),
+    "retention": RETENTION,
+    "storageDriver": DRIVER,
+    "cacheDriver": CACHE,
+}
+STORAGE = _obj(dict(_STORE, subPaths=_map(_obj(dict(_STORE))), fastRestart=BOOL))
+
+_CEL_MAPPING = _obj({
+    "variables": _list(_obj({"name": _s(), "expression": _s()})),
+    "validations": _list(_obj({"expression": _s(), "message": _s()})),
+    "username": _s(),
+    "groups": _s(),
+})
+AUTH = _obj({
+    "failDelay": COUNT,
+    "htpasswd": _obj({"path": _s()}),
+    "ldap": _obj({
+        "credentialsFile": _s(), "port": PORT, "insecure": BOOL,
+        "startTLS": BOOL, "skipVerify": BOOL, "subtreeSearch": BOOL, "address": _s(),
+        "userGroupAttribute": _s(), "baseDN": _s(), "userAttribute": _s(), "userFilter": _s(),
+        "cacert": _s(),
+    }),
+    "bearer": _obj({
+        "realm": _s(), "service": _s(), "cert": _s(),
+        "upstreamTokenEndpoint": _obj({"realm": _s(), "service": _s(), "allowInsecureHttp": BOOL}),
+        "oidc": _list(_obj({
+            "issuer": _s(), "audiences": STRINGS, "claimMapping": _CEL_MAPPING,
+            "certificateAuthority": _s(), "certificateAuthorityFile": _s(),
+            "skipIssuerVerification": BOOL,
+        })),
+        "awsSecretsManager": _obj({"region": _s(), "secretName": _s(), "refreshInterval": GC_DURATION}),
+    }),
+    "openid": _obj({
+        "providers": _map(_obj({
+            "credentialsFile": _s(), "name": _s(), "clientid": _s(), "clientsecret": _s(),
+            "keypath": _s(), "issuer": _s(), "authurl": _s(), "tokenurl": _s(), "scopes": STRINGS,
+            "claimMapping": _obj({"username": _s(), "groups": _s()}),
+        })),
+        "callbackAllowOrigins": STRINGS,
+    }),
+    "apikey": BOOL,
+    "sessionKeysFile": _s(),
+    "sessionDriver": _obj({"name": _s(choices=["redis", "local"])}, required=["name"], extra=True),
+    "secureSession": BOOL,
+    "mtls": _obj({
+        "identityAttributes": STRINGS, "uriSanPattern": _s(check=regex_error), "uriSanIndex": COUNT,
+        "dnsSanIndex": COUNT, "emailSanIndex": COUNT,
+    }),
+})
+_POLICY = _obj({
+    "users": STRINGS, "groups": STRINGS, "actions": ACTION_LIST,
+    "conditions": _list(_obj({"expression": _s(), "message": _s()})),
+})
+ACCESS_CONTROL = _obj({
+    "repositories": _map(_obj({
+        "policies": _list(_POLICY),
+        "defaultPolicy": ACTION_LIST,
+        "anonymousPolicy": ACTION_LIST,
+    })),
+    "adminPolicy": _POLICY,
+    "groups": _map(_obj({"users": STRINGS})),
+    "metrics": _obj({"users": STRINGS, "anonymousPolicy": ACTION_LIST}),
+})
+HTTP = _obj({
+    "address": _s(),
+    "externalUrl": _s(),
+    "port": PORT,
+    "allowOrigin": _s(),
+    "readTimeout": DURATION,
+    "writeTimeout": DURATION,
+    "tls": TLS,
+    "auth": AUTH,
+    "accessControl": ACCESS_CONTROL,
+    "realm": _s(),
+    "ratelimit": _obj({
+        "rate": dict(INT, min=1),
+        "methods": _list(_obj({"method": _s(), "rate": dict(INT, min=1)}, required=["method"])),
+    }),
+    "compat": _list(_s(choices=[DOCKER_COMPAT])),
+})
+LOG = _obj({"level": _s(choices=list(LOG_LEVELS) + [""]), "output": _s(), "audit": _s()})
+
+SYNC_REGISTRY = _obj({
+    "urls": _list(_s(check=url_error)),
+    "pollInterval": GC_DURATION,
+    "content": _list(_obj({
+        "prefix": _s(check=glob_error),
+        "tags": _obj({"regex": _s(check=regex_error), "excludeRegex": _s(check=regex_error), "semver": BOOL}),
+        "destination": _s(),
+        "stripPrefix": BOOL,
+    }, required=["prefix"])),
+    "tlsVerify": BOOL,
+    "onDemand": BOOL,
+    "manifestCheckInterval": GC_DURATION,
+    "certDir": _s(),
+    "maxRetries": COUNT,
+    "retryDelay": GC_DURATION,
+    "maxRetryDelay": GC_DURATION,
+    "onlySigned": BOOL,
+    "syncLegacyCosignTags": BOOL,
+    "credentialHelper": _s(choices=["", "ecr", "gcp", "oauth2"]),
+    "oauth2CredentialHelper": _obj({
+        "tokenURL": _s(), "assertionFile": _s(), "signingFile": _s(), "grantType": _s(),
+        "clientID": _s(), "clientSecretFile": _s(), "scopes": STRINGS, "username": _s(),
+        "audience": _s(), "subjectTokenType": _s(), "requestedTokenType": _s(),
+    }),
+    "preserveDigest": BOOL,
+    "syncTimeout": GC_DURATION,
+    "reqConcurrent": dict(INT, min=1),
+    "reqPerSec": {"type": "number", "check": lambda v: None if 0 < v < float("inf") else "%r must be above 0" % v},
+    "disableHTTP2": BOOL,
+    "maxIdleConnsPerHost": dict(INT, min=1),
+}, required=["urls"])
+_ENABLE = {"enable": BOOL}
+EXTENSIONS = _obj({
+    "search": _obj(dict(_ENABLE, cve=_obj({
+        "updateInterval": GC_DURATION,
+        "trivy": _obj({
+            "dbRepository": _s(), "javaDBRepository": _s(), "vulnSeveritySources": STRINGS,
+            "sbom": _obj({"enable": BOOL, "format": _s(choices=["spdx-json", "cyclonedx"])}),
+        }),
+    }))),
+    "sync": _obj(dict(_ENABLE, credentialsFile=_s(), downloadDir=_s(), registries=_list(SYNC_REGISTRY))),
+    "metrics": _obj(dict(_ENABLE, prometheus=_obj({"path": _s(check=_metrics_path)}))),
+    "scrub": _obj(dict(_ENABLE, interval=GC_DURATION)),
+    "lint": _obj(dict(_ENABLE, mandatoryAnnotations=STRINGS)),
+    "ui": _obj(dict(_ENABLE)),
+    "mgmt": _obj(dict(_ENABLE)),
+    "apikey": _obj(dict(_ENABLE)),
+    "trust": _obj(dict(_ENABLE, cosign=BOOL, notation=BOOL)),
+    "events": _obj(dict(_ENABLE, sinks=_list(_obj({
+        "type": _s(choices=["http", "nats"]), "address": _s(), "channel": _s(), "timeout": DURATION,
+        "proxy": _s(), "headers": _map(_s()),
+        "credentials": _obj({"username": _s(), "password": _s(), "file": _s(), "token": _s()}),
+        "tlsConfig": _obj({"caCertFile": _s(), "certFile": _s(), "keyFile": _s()}),
+    }, required=["type"])))),
+})
+
+CONFIG_SCHEMA = _obj({
+    "distSpecVersion": _s(),
+    "goVersion": _s(), "commit": _s(), "releaseTag": _s(), "binaryType": _s(),
+    "storage": STORAGE,
+    "http": HTTP,
+    "log": LOG,
+    "extensions": EXTENSIONS,
+    "scheduler": _obj({"numWorkers": dict(INT, min=1)}),
+    "cluster": _obj({"members": STRINGS, "hashKey": _s(), "tls": TLS}),
+})
+
+# Files zot reads next to config.json (credentialsFile, sessionKeysFile, signingFile).
+_CREDENTIALS = _obj({"username": _s(), "password": _s()}, required=["username", "password"])
+SECRET_FILE_SCHEMAS = {
+    "sync_credentials": _map(_CREDENTIALS),
+    "ldap_credentials": _obj({"bindDN": _s(), "bindPassword": _s()}, required=["bindDN", "bindPassword"]),
+    "openid_credentials": _obj({"clientid": _s(), "clientsecret": _s()}, required=["clientid", "clientsecret"]),
+    "session_keys": _obj({"hashKey": _s(), "encryptKey": _s()}, required=["hashKey"]),
+    "oauth2_signing": _obj({
+        "privateKeyFile": _s(), "algorithm": _s(), "keyId": _s(), "issuer": _s(), "subject": _s(),
+        "audience": _s(),
+    }, required=["privateKeyFile"]),
+}
+
+
+# --- keys without case, as viper reads them ----------------------------------------------------
+
+def canonical_keys(value, schema, path=""):
+    """``(copy of value with every known key spelt as in the schema, errors)``.
+
+    zot (viper) matches keys without regard to case: ``rootdirectory`` is ``rootDirectory``.
+    Two spellings of one key in one mapping are an error (zot would keep one of them at random).
+    Free-form maps (subPaths routes, repository globs, driver options) keep their keys.
+    """
+    errors = []
+    if isinstance(value, dict) and schema:
+        fields = schema.get("fields", {})
+        by_lower = dict((name.lower(), name) for name in fields)
+        out = {}
+        for key, item in value.items():
+            name = by_lower.get(key.lower(), key) if isinstance(key, str) else key
+            if name in out:
+                errors.append("%s: %r and another spelling of it are the same key to zot (keys ignore case)"
+                              % (join_path(path, name), key))
+                continue
+            sub = fields.get(name, schema.get("values"))
+            out[name], more = canonical_keys(item, sub, join_path(path, name))
+            errors.extend(more)
+        return out, errors
+    if isinstance(value, list) and schema and "items" in schema:
+        out = []
+        for index, item in enumerate(value):
+            converted, more = canonical_keys(item, schema["items"], join_path(path, index))
+            out.append(converted)
+            errors.extend(more)
+        return out, errors
+    return value, errors
+
+
+def lookup(mapping, *keys):
+    """``mapping[k1][k2]...`` or None when a level is missing or not a mapping."""
+    for key in keys:
+        if not isinstance(mapping, dict):
+            return None
+        mapping = mapping.get(key)
+    return mapping
+
+
+def _enabled(section):
+    """zot's rule for extensions: present means on unless ``enable: false``."""
+    return isinstance(section, dict) and section.get("enable", True) is not False
+
+
+def _seconds(value, default=0.0):
+    try:
+        return parse_duration(value) if isinstance(value, str) else default
+    except ValueError:
+        return default
+
+
+# --- cross-key rules (zot's validateConfiguration, plus ours) ----------------------------------
+
+def _driver_params(driver):
+    """``(options lower-cased as Distribution's driver reads them, duplicate keys)``."""
+    params = {}
+    duplicates = []
+    for key, value in driver.items():
+        lower = key.lower() if isinstance(key, str) else key
+        if lower == "name":
+            continue
+        if lower in params:
+            duplicates.append(key)
+        params[lower] = value
+    return params, duplicates
+
+
+def _driver_errors(path, driver):
+    if not isinstance(driver, dict) or driver.get("name") not in CLOUD_DRIVERS:
+        return []
+    params, duplicates = _driver_params(driver)
+    errors = ["%s: %r is given twice (driver options ignore case)" % (join_path(path, key), key) for key in duplicates]
+    # Unknown options are passed on and ignored by the driver: a warning, not an error
+    # (zot's own config-gcs.json example carries one).
+    errors.extend(validate(params, _obj(DRIVER_KEYS[driver["name"]], extra=True), path))
+    if driver["name"] == "s3":
+        if not params.get("bucket"):
+            errors.append("%s: the s3 driver needs a bucket" % path)
+        if not params.get("region") and not params.get("regionendpoint"):
+            errors.append("%s: the s3 driver needs a region (or a regionendpoint such as a MinIO URL)" % path)
+    elif driver["name"] == "gcs" and not params.get("bucket"):
+        errors.append("%s: the gcs driver needs a bucket" % path)
+    return errors
+
+
+def _driver_warnings(path, driver):
+    if not isinstance(driver, dict) or driver.get("name") not in CLOUD_DRIVERS:
+        return []
+    known = DRIVER_KEYS[driver["name"]]
+    params = _driver_params(driver)[0]
+    return ["%s.%s: not an option of the %s driver (known: %s); the driver ignores it"
+            % (path, key, driver["name"], ", ".join(sorted(known))) for key in params if key not in known]
+
+
+def _store_errors(path, store, sync_on, download_dir, subpath):
+    errors = []
+    driver = store.get("storageDriver")
+    cache = store.get("cacheDriver")
+    errors.extend(_driver_errors(join_path(path, "storageDriver"), driver))
+    if store.get("redirectBlobURL") and not driver:
+        errors.append("%s: redirectBlobURL works only with a storageDriver (s3, gcs, azure)" % join_path(path, "redirectBlobURL"))
+    if driver and sync_on and not download_dir:
+        errors.append("%s: sync with %s storage needs extensions.sync.downloadDir (a local directory where images "
+                      "are staged before they are moved to the bucket)" % (path, driver.get("name")))
+    # zot's defaults: dedupe true at the top level (false on subPaths); remoteCache follows
+    # dedupe on cloud storage unless it is set.
+    dedupe = store.get("dedupe", not subpath)
+    remote_cache = store.get("remoteCache", bool(dedupe and driver))
+    if dedupe and driver and remote_cache and not cache:
+        errors.append("%s: dedupe with %s storage needs a cacheDriver (dynamodb or redis) shared by every zot "
+                      "replica; set dedupe: false, remoteCache: false or add a cacheDriver (zot refuses to start: "
+                      "'dedupe set to true with remote storage and database, but no remote database configured')"
+                      % (path, driver.get("name")))
+    if cache and remote_cache:
+        name = cache.get("name")
+        if subpath and (name != "dynamodb" or not driver):
+            errors.append("%s: on a subPath the only cacheDriver is dynamodb, with a storageDriver" % join_path(path, "cacheDriver"))
+        elif not driver and name != "redis":
+            errors.append("%s: local storage takes only a redis cacheDriver" % join_path(path, "cacheDriver"))
+    if store.get("gc", not subpath) and subpath and "gcDelay" in store and _seconds(store["gcDelay"], 1) <= 0:
+        errors.append("%s: gcDelay must be above 0 when gc is on" % join_path(path, "gcDelay"))
+    return errors
+
+
+def _root_errors(storage):
+    stores = [("storage", storage)] + [
+        ("storage.subPaths[%r]" % route, sub) for route, sub in sorted((storage.get("subPaths") or {}).items())
+        if isinstance(sub, dict)]
+    errors = []
+    for index, (name, store) in enumerate(stores):
+        for other_name, other in stores[index + 1:]:
+            kind = (store.get("storageDriver") or {}).get("name", "local")
+            if kind != (other.get("storageDriver") or {}).get("name", "local"):
+                continue
+            first = posixpath.normpath(store.get("rootDirectory") or ".")
+            second = posixpath.normpath(other.get("rootDirectory") or ".")
+            if first.lower() == second.lower():
+                errors.append("%s.rootDirectory: the same directory as %s.rootDirectory (%s)" % (other_name, name, first))
+            elif first.startswith(second.rstrip("/") + "/") or second.startswith(first.rstrip("/") + "/"):
+                errors.append("%s.rootDirectory and %s.rootDirectory: one lies inside the other (%s, %s)"
+                              % (name, other_name, first, second))
+    return errors
+
+
+def _sync_errors(config):
+    errors = []
+    registries = lookup(config, "extensions", "sync", "registries") or []
+    compat = lookup(config, "http", "compat") or []
+    for index, registry in enumerate(registries):
+        if not isinstance(registry, dict):
+            continue
+        path = "extensions.sync.registries[%d]" % index
+        if not registry.get("urls"):
+            errors.append("%s.urls: give at least one URL" % path)
+        if "retryDelay" not in registry:
+            for key in ("maxRetries", "maxRetryDelay"):
+                if key in registry:
+                    errors.append("%s.%s: needs retryDelay as well" % (path, key))
+        elif "maxRetryDelay" in registry and _seconds(registry["maxRetryDelay"]) < _seconds(registry["retryDelay"]):
+            errors.append("%s.maxRetryDelay: must be at least retryDelay" % path)
+        if _seconds(registry.get("manifestCheckInterval")) > 0 and not registry.get("onDemand"):
+            errors.append("%s.manifestCheckInterval: works only with onDemand: true" % path)
+        if registry.get("preserveDigest") and not compat:
+            errors.append("%s.preserveDigest: needs http.compat (e.g. [%s])" % (path, DOCKER_COMPAT))
+        errors.extend(_oauth2_errors(path, registry))
+        for number, content in enumerate(registry.get("content") or []):
+            if (isinstance(content, dict) and content.get("stripPrefix") and content.get("destination") == "/"
+                    and "/*" not in content.get("prefix", "")):
+                errors.append("%s.content[%d]: stripPrefix with destination '/' needs a glob in prefix (e.g. repo/**)"
+                              % (path, number))
+    return errors
+
+
+def _oauth2_errors(path, registry):
+    if registry.get("credentialHelper") != "oauth2":
+        return []
+    where = path + ".oauth2CredentialHelper"
+    helper = registry.get("oauth2CredentialHelper") or {}
+    if not helper:
+        return ["%s: credentialHelper oauth2 needs this section" % where]
+    errors = []
+    if not str(helper.get("tokenURL", "")).strip():
+        errors.append("%s.tokenURL: is required" % where)
+    sources = [key for key in ("assertionFile", "signingFile") if str(helper.get(key, "")).strip()]
+    if len(sources) != 1:
+        errors.append("%s: give exactly one of assertionFile and signingFile" % where)
+    exchange = helper.get("grantType") == "urn:ietf:params:oauth:grant-type:token-exchange"
+    exchange_keys = [key for key in ("audience", "subjectTokenType", "requestedTokenType") if helper.get(key)]
+    if not exchange and exchange_keys:
+        errors.append("%s: %s only go with the token-exchange grantType" % (where, ", ".join(exchange_keys)))
+    if exchange and not helper.get("audience"):
+        errors.append("%s.audience: is required with the token-exchange grantType" % where)
+    return errors
+
+
+def _auth_kinds(config):
+    """Which authentication methods the config turns on (zot's Is*AuthEnabled)."""
+    auth = lookup(config, "http", "auth") or {}
+    tls = lookup(config, "http", "tls") or {}
+    kinds = []
+    if lookup(auth, "htpasswd", "path"):
+        kinds.append("htpasswd")
+    if isinstance(auth.get("ldap"), dict):
+        kinds.append("ldap")
+    if any(name in ("google", "gitlab", "oidc", "github") for name in lookup(auth, "openid", "providers") or {}):
+        kinds.append("openid")
+    if auth.get("apikey"):
+        kinds.append("apikey")
+    bearer = auth.get("bearer")
+    if isinstance(bearer, dict) and bearer.get("realm") and bearer.get("service") and (
+            bearer.get("cert") or bearer.get("awsSecretsManager")):
+        kinds.append("bearer")
+    if isinstance(bearer, dict) and any(
+            isinstance(item, dict) and item.get("issuer") and item.get("audiences") for item in bearer.get("oidc") or []):
+        kinds.append("bearer")
+    if tls.get("cert") and tls.get("key") and tls.get("cacert"):
+        kinds.append("mtls")
+    return kinds
+
+
+def _only_anonymous(access):
+    admin = access.get("adminPolicy") or {}
+    if admin.get("actions") or admin.get("users"):
+        return False
+    anonymous = False
+    for policy_group in (access.get("repositories") or {}).values():
+        if not isinstance(policy_group, dict):
+            continue
+        if policy_group.get("defaultPolicy"):
+            return False
+        if policy_group.get("anonymousPolicy"):
+            anonymous = True
+        for policy in policy_group.get("policies") or []:
+            if isinstance(policy, dict) and (policy.get("actions") or policy.get("users")):
+                return False
+    return anonymous
+
+
+def _only_metrics_anonymous(access):
+    admin = access.get("adminPolicy") or {}
+    return (not (admin.get("actions") or admin.get("users") or admin.get("groups"))
+            and not access.get("repositories") and not access.get("groups")
+            and "read" in (lookup(access, "metrics", "anonymousPolicy") or []))
+
+
+def _auth_errors(config):
+    errors = []
+    auth = lookup(config, "http", "auth") or {}
+    access = lookup(config, "http", "accessControl")
+    if isinstance(access, dict) and not _auth_kinds(config) and not (
+            _only_anonymous(access) or _only_metrics_anonymous(access)):
+        errors.append("http.accessControl: policies for users (defaultPolicy, policies, adminPolicy) need "
+                      "authentication (http.auth.htpasswd, ldap, openid, bearer or mTLS); without it only "
+                      "anonymousPolicy entries are allowed")
+    for pattern in (access or {}).get("repositories") or {}:
+        message = glob_error(pattern)
+        if message:
+            errors.append("http.accessControl.repositories: %s" % message)
+    ldap = auth.get("ldap")
+    if isinstance(ldap, dict):
+        for key in ("userAttribute", "address", "baseDN"):
+            if not ldap.get(key):
+                errors.append("http.auth.ldap.%s: is required" % key)
+    for name, provider in (lookup(auth, "openid", "providers") or {}).items():
+        where = "http.auth.openid.providers.%s" % name
+        if not isinstance(provider, dict):
+            continue
+        if name not in ("google", "gitlab", "oidc", "github"):
+            errors.append("%s: unknown provider (known: github, gitlab, google, oidc)" % where)
+            continue
+        needs = ["scopes"] + ([] if provider.get("credentialsFile") else ["clientid"])
+        needs += [] if name == "github" else ["issuer"]
+        for key in needs:
+            if not provider.get(key):
+                errors.append("%s.%s: is required%s" % (where, key, "" if key != "clientid" else " (or credentialsFile)"))
+    errors.extend(_bearer_errors(auth.get("bearer")))
+    driver = lookup(auth, "sessionDriver", "name")
+    if driver == "redis" and auth.get("sessionKeysFile"):
+        errors.append("http.auth.sessionKeysFile: not supported with the redis sessionDriver")
+    errors.extend(_mtls_errors(config, auth.get("mtls")))
+    return errors
+
+
+def _bearer_errors(bearer):
+    if not isinstance(bearer, dict):
+        return []
+    errors = []
+    if bearer.get("cert") and bearer.get("awsSecretsManager"):
+        errors.append("http.auth.bearer: give cert or awsSecretsManager, not both")
+    upstream = bearer.get("upstreamTokenEndpoint")
+    if isinstance(upstream, dict):
+        if not (upstream.get("realm") and upstream.get("service")):
+            errors.append("http.auth.bearer.upstreamTokenEndpoint: realm and service go together")
+        else:
+            parsed = urlparse(upstream["realm"])
+            if not (parsed.scheme and parsed.netloc):
+                errors.append("http.auth.bearer.upstreamTokenEndpoint.realm: must be an absolute URL")
+            elif parsed.scheme.lower() != "https" and not (
+                    parsed.scheme.lower() == "http" and upstream.get("allowInsecureHttp")):
+                errors.append("http.auth.bearer.upstreamTokenEndpoint.realm: must use https unless allowInsecureHttp is true")
+    secrets = bearer.get("awsSecretsManager")
+    if isinstance(secrets, dict):
+        for key in ("region", "secretName"):
+            if not secrets.get(key):
+                errors.append("http.auth.bearer.awsSecretsManager.%s: is required" % key)
+    return errors
+
+
+_IDENTITY_ATTRIBUTES = ("commonname", "cn", "subject", "dn", "email", "rfc822name", "uri", "url", "dnsname", "dns")
+
+
+def _mtls_errors(config, mtls):
+    if not isinstance(mtls, dict):
+        return []
+    errors = []
+    if "mtls" not in _auth_kinds(config):
+        errors.append("http.auth.mtls: needs http.tls with cert, key and cacert")
+    attributes = [str(item).strip().lower() for item in mtls.get("identityAttributes") or []]
+    bad = [item for item in mtls.get("identityAttributes") or [] if str(item).strip().lower() not in _IDENTITY_ATTRIBUTES]
+    if bad:
+        errors.append("http.auth.mtls.identityAttributes: unknown %s (known: CommonName, Subject, Email, URI, DNSName)"
+                      % ", ".join(repr(item) for item in bad))
+    if not {"uri", "url"} & set(attributes):
+        for key in ("uriSanPattern", "uriSanIndex", "dnsSanIndex", "emailSanIndex"):
+            if mtls.get(key):
+                errors.append("http.auth.mtls.%s: works only with the URI identity attribute" % key)
+    return errors
+
+
+def _extension_errors(config):
+    errors = []
+    extensions = config.get("extensions") or {}
+    if not isinstance(extensions, dict):
+        return errors
+    search = extensions.get("search")
+    if _enabled(extensions.get("ui")) and not _enabled(search):
+        errors.append("extensions.ui: the UI needs extensions.search enabled")
+    storage = config.get("storage") or {}
+    stores = [storage] + [sub for sub in (storage.get("subPaths") or {}).values() if isinstance(sub, dict)]
+    if _enabled(search) and isinstance(search.get("cve"), dict) and any(s.get("storageDriver") for s in stores):
+        errors.append("extensions.search.cve: CVE scanning does not work with cloud storage (storageDriver); "
+                      "remove cve or the storageDriver")
+    return errors
+
+
+def _cluster_errors(config):
+    cluster = config.get("cluster")
+    if not isinstance(cluster, dict):
+        return []
+    errors = []
+    if not cluster.get("members"):
+        errors.append("cluster.members: a scale-out cluster needs at least one member")
+    if len(cluster.get("hashKey") or "") != 16:
+        errors.append("cluster.hashKey: must be exactly 16 characters")
+    return errors
+
+
+def check_config(config):
+    """Every error ``zot verify`` would report for ``config`` (keys spelt as in the schema), and ours."""
+    errors = validate(config, CONFIG_SCHEMA)
+    if not config:
+        errors.append("(top level): the config is empty; zot needs at least storage.rootDirectory")
+    if errors:
+        return errors
+    storage = config.get("storage") or {}
+    sync = lookup(config, "extensions", "sync")
+    sync_on = isinstance(sync, dict) and (sync.get("enable") is True or (
+        "enable" not in sync and bool(sync.get("registries"))))
+    download_dir = (sync or {}).get("downloadDir") if isinstance(sync, dict) else None
+    errors.extend(_store_errors("storage", storage, sync_on, download_dir, False))
+    for route, sub in sorted((storage.get("subPaths") or {}).items()):
+        errors.extend(_store_errors("storage.subPaths[%r]" % route, sub, sync_on, download_dir, True))
+    errors.extend(_root_errors(storage))
+    errors.extend(_sync_errors(config))
+    errors.extend(_auth_errors(config))
+    errors.extend(_extension_errors(config))
+    errors.extend(_cluster_errors(config))
+    return errors
+
+
+def config_warnings(config):
+    """What zot would silently change or ignore at start."""
+    warnings = []
+    for path in (("extensions", "search", "cve", "updateInterval"), ("extensions", "scrub", "interval")):
+        value = lookup(config, *path)
+        if isinstance(value, str) and _seconds(value, MIN_BACKGROUND_INTERVAL) < MIN_BACKGROUND_INTERVAL:
+            warnings.append("%s: %s is below zot's minimum; zot raises it to 2h" % (".".join(path), value))
+    storage = config.get("storage") or {}
+    warnings.extend(_driver_warnings("storage.storageDriver", storage.get("storageDriver")))
+    for route, sub in sorted((storage.get("subPaths") or {}).items()):
+        if isinstance(sub, dict):
+            warnings.extend(_driver_warnings("storage.subPaths[%r].storageDriver" % route, sub.get("storageDriver")))
+    if storage.get("gc") is False:
+        for key in ("gcDelay", "gcInterval", "gcTimeWindow"):
+            if key in storage:
+                warnings.append("storage.%s: ignored because storage.gc is false" % key)
+    if storage.get("cacheDriver") and storage.get("remoteCache") is False:
+        warnings.append("storage.cacheDriver: ignored because storage.remoteCache is false")
+    return warnings
+
+
+def check_secret_file(kind, data):
+    """Errors in one of the files zot reads next to config.json (see SECRET_FILE_SCHEMAS)."""
+    schema = SECRET_FILE_SCHEMAS[kind]
+    data, errors = canonical_keys(data, schema)
+    return errors + validate(data, schema)
+
+
+# --- building from the module's options --------------------------------------------------------
+
+def build_config(params):
+    """``(config, errors, notes)``: sections merged over ``params['config']``, with our defaults.
+
+    ``notes`` lists each default we chose, so the module can say what it decided and why.
+    """
+    errors = []
+    config, more = canonical_keys(copy.deepcopy(params.get("config") or {}), CONFIG_SCHEMA)
+    errors.extend(more)
+    for name in SECTIONS[1:]:
+        value = params.get(name)
+        if value is None:
+            continue
+        value, more = canonical_keys(copy.deepcopy(value), CONFIG_SCHEMA["fields"][name], name)
+        errors.extend(more)
+        config[name] = deep_merge(config.get(name) or {}, value) if isinstance(value, dict) else value
+    notes = []
+
+    def default(path, value, why):
+        parent = config
+        for key in path[:-1]:
+            parent = parent.setdefault(key, {})
+            if not isinstance(parent, dict):
+                return
+        if path[-1] not in parent:
+            parent[path[-1]] = value
+            notes.append("%s: %s (%s)" % (".".join(path), json.dumps(value), why))
+
+    default(("distSpecVersion",), DIST_SPEC_VERSION, "the OCI distribution-spec version zot serves")
+    default(("storage", "rootDirectory"), "/var/lib/registry", "where the data volume is mounted")
+    default(("http", "address"), "0.0.0.0", "reachable from outside the container")
+    default(("http", "port"), "5000", "the port the seeds and zot's chart use")
+    default(("log", "level"), "info", "zot's own default is debug")
+    storage = config.get("storage")
+    if isinstance(storage, dict) and storage.get("storageDriver") and not storage.get("cacheDriver"):
+        default(("storage", "dedupe"), False,
+                "cloud storage without a cacheDriver: zot refuses to start with dedupe on")
+    if params.get("docker_compat", True):
+        default(("http", "compat"), [DOCKER_COMPAT],
+                "docker push of Docker-format images fails with 'manifest invalid' without it")
+    return order_config(config), errors, notes
+
+
+def order_config(config):
+    """The config with top-level sections in zot's order (the rest keep theirs, after)."""
+    ordered = dict((name, config[name]) for name in SECTIONS if name in config)
+    ordered.update((key, value) for key, value in config.items() if key not in ordered)
+    return ordered
+
+
+def render(config):
+    """config.json text: two-space indent, keys in the order given, a final newline."""
+    return json.dumps(config, indent=2, ensure_ascii=False) + "\n"
+
+
+def secret_values(value, key=None):
+    """String values of keys zot treats as sensitive (for Ansible's no_log masking)."""
+    found = set()
+    if isinstance(value, dict):
+        for name, item in value.items():
+            found |= secret_values(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            found |= secret_values(item, key)
+    elif isinstance(value, str) and value and isinstance(key, str):
+        if key.lower().replace("_", "").replace("-", "") in SENSITIVE_KEYS:
+            found.add(value)
+    return found
+
+
+def run(module):
+    """The zot_config module's work: build, check, render, write (or not), return."""
+    params = module.params
+    config, errors, notes = build_config(params)
+    module.no_log_values.update(secret_values(config))
+    if not errors:
+        errors = check_config(config)
+    if errors:
+        module.fail_json(msg="invalid zot config: %s" % "; ".join(errors), errors=errors)
+    for warning in config_warnings(config):
+        module.warn(warning)
+    text = render(config)
+    result = {
+        "changed": False,
+        "config": config,
+        "json": text,
+        "checksum": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "defaults_applied": notes,
+        "restart_required": False,
+    }
+    if params.get("dest"):
+        file_args = module.load_file_common_arguments(params, path=params["dest"])
+        written = apply_text(module, params["dest"], text, backup=params.get("backup"), file_args=file_args)
+        result.update(written)
+        # zot reloads some keys on a file *write* event; Ansible replaces files by rename,
+        # which its watcher can miss, and address, port, TLS and storage need a restart anyway.
+        result["restart_required"] = written["content_changed"]
+        result.pop("content_changed")
+    return result

@@ -1,0 +1,226 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: manifest_apply
+short_description: Server-side apply a set of Kubernetes manifests, prune what is gone, wait for rollout
+version_added: 0.1.0
+description:
+  - Applies every manifest in O(manifests) with server-side apply under one field manager
+    (O(field_manager)), namespaces and configuration first, workloads after, Ingresses last.
+  - With O(prune), deletes the objects that carry the labels of O(prune_selector) and are no longer
+    in O(manifests) (kinds in O(prune_kinds); Namespaces and PersistentVolumeClaims are never pruned
+    unless listed there).
+  - With O(wait), waits until every applied Deployment has rolled out and its pods are Ready, up to
+    O(wait_timeout) seconds, and fails with the pods' problems (for example C(ImagePullBackOff)) when
+    they are not.
+  - Check mode is a server-side dry run (C(dryRun=All)). The API server validates and defaults each
+    object without storing it, and the result says what would be created, updated or pruned. Objects
+    in a namespace that does not exist yet cannot be dry-run and are shown as they would be created.
+  - C(changed) and the diff compare the live object with what the server returns for the apply,
+    without status, resource versions and managed fields. Secret values are masked in the diff.
+  - Connects like M(kubernetes.core.k8s) (O(kubeconfig), O(context), O(host), O(api_key),
+    O(validate_certs), O(ca_cert)), with the same C(K8S_AUTH_*) environment variables.
+author:
+  - anchorage.registry contributors (@anchorage-registry)
+requirements:
+  - kubernetes (the official Python client)
+extends_documentation_fragment:
+  - anchorage.registry.attributes
+attributes:
+  check_mode:
+    details: A server-side dry run; the API server must be reachable.
+  safe_file_operations:
+    support: N/A
+    details: Writes no files; the API server stores the objects.
+  action_group:
+    description: Use C(group/anchorage.registry.k8s) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - anchorage.registry.k8s
+options:
+  manifests:
+    description: Kubernetes objects (each with C(apiVersion), C(kind) and C(metadata.name)).
+    type: list
+    elements: dict
+    required: true
+  namespace:
+    description: Namespace for namespaced objects that do not name one. Default C(default).
+    type: str
+  kubeconfig:
+    description:
+      - Path to a kubeconfig file, or a kubeconfig as a mapping. Default C(~/.kube/config) (or
+        C(KUBECONFIG)), then the in-cluster service account.
+      - Can be set with C(K8S_AUTH_KUBECONFIG).
+    type: raw
+  context:
+    description: Context of the kubeconfig to use. Can be set with C(K8S_AUTH_CONTEXT).
+    type: str
+  host:
+    description: URL of the API server, for example C(https://10.0.0.10:6443). Can be set with C(K8S_AUTH_HOST).
+    type: str
+  api_key:
+    description: Bearer token for the API server. Can be set with C(K8S_AUTH_API_KEY).
+    type: str
+  validate_certs:
+    description:
+      - Verify the API server's certificate. Default is the kubeconfig's setting (verify).
+      - Can be set with C(K8S_AUTH_VERIFY_SSL).
+    type: bool
+    aliases: [verify_ssl]
+  ca_cert:
+    description: CA bundle that signed the API server's certificate. Can be set with C(K8S_AUTH_SSL_CA_CERT).
+    type: path
+    aliases: [ssl_ca_cert]
+  client_cert:
+    description: Client certificate for the API server. Can be set with C(K8S_AUTH_CERT_FILE).
+    type: path
+    aliases: [cert_file]
+  client_key:
+    description: Key of O(client_cert). Can be set with C(K8S_AUTH_KEY_FILE).
+    type: path
+    aliases: [key_file]
+  field_manager:
+    description: Field manager name for server-side apply.
+    type: str
+    default: anchorage.registry
+  force_conflicts:
+    description: Take over fields another field manager owns instead of failing with a conflict.
+    type: bool
+    default: false
+  prune:
+    description: Delete objects matching O(prune_selector) that are not in O(manifests).
+    type: bool
+    default: false
+  prune_selector:
+    description:
+      - Label selector of the objects this set owns, for example
+        C(app.kubernetes.io/managed-by=anchorage.registry,anchorage.registry/deployment=zot).
+      - Required with O(prune); every manifest must then carry these labels.
+    type: str
+  prune_kinds:
+    description:
+      - Kinds O(prune) looks at, as C(API_VERSION/KIND), in the namespaces of O(manifests).
+    type: list
+    elements: str
+    default:
+      - v1/ConfigMap
+      - v1/Secret
+      - v1/Service
+      - v1/ServiceAccount
+      - apps/v1/Deployment
+      - apps/v1/StatefulSet
+      - apps/v1/DaemonSet
+      - networking.k8s.io/v1/Ingress
+  wait:
+    description: Wait for applied Deployments to roll out with all pods Ready. Never in check mode.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait for the rollout before failing.
+    type: int
+    default: 300
+  wait_sleep:
+    description: Seconds between checks while waiting.
+    type: int
+    default: 2
+notes:
+  - Server-side apply needs Kubernetes 1.22 or newer.
+  - Tested against a mock API server (kmock) with the real kubernetes client, not against a live cluster.
+seealso:
+  - module: anchorage.registry.zot_config
+  - module: kubernetes.core.k8s
+"""
+
+EXAMPLES = r"""
+- name: Apply zot's manifests, prune what this deployment no longer renders, wait for the rollout
+  anchorage.registry.manifest_apply:
+    kubeconfig: ~/.kube/config
+    manifests: "{{ zot_manifests }}"
+    prune: true
+    prune_selector: app.kubernetes.io/managed-by=anchorage.registry,anchorage.registry/deployment=zot
+    wait_timeout: 600
+
+- name: Show what would change (server-side dry run)
+  anchorage.registry.manifest_apply:
+    manifests:
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: demo, namespace: default}
+        data: {key: value}
+  check_mode: true
+  diff: true
+
+- name: Use one connection for every anchorage.registry Kubernetes module
+  module_defaults:
+    group/anchorage.registry.k8s:
+      host: https://10.0.0.10:6443
+      api_key: "{{ k8s_token }}"
+      ca_cert: /etc/anchorage/k8s-ca.pem
+  block:
+    - name: Apply one ConfigMap
+      anchorage.registry.manifest_apply:
+        manifests:
+          - {apiVersion: v1, kind: ConfigMap, metadata: {name: demo, namespace: default}, data: {a: b}}
+"""
+
+RETURN = r"""
+results:
+  description: One entry per object applied or pruned, in order.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {apiVersion: v1, kind: ConfigMap, namespace: zot-registry, name: zot-config, action: updated}
+pruned:
+  description: Objects deleted (or that would be, in check mode) by O(prune).
+  returned: always
+  type: list
+  elements: str
+rollout:
+  description: The last state seen of each Deployment waited for.
+  returned: always
+  type: dict
+  sample: {"apps/v1 Deployment zot-registry/zot": "1/1 updated, 1 available, 1 total; 1/1 pods ready"}
+"""
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import DEFAULT_PRUNE_KINDS, FIELD_MANAGER, run
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            manifests=dict(type="list", elements="dict", required=True),
+            namespace=dict(type="str"),
+            kubeconfig=dict(type="raw", fallback=(env_fallback, ["K8S_AUTH_KUBECONFIG"])),
+            context=dict(type="str", fallback=(env_fallback, ["K8S_AUTH_CONTEXT"])),
+            host=dict(type="str", fallback=(env_fallback, ["K8S_AUTH_HOST"])),
+            api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["K8S_AUTH_API_KEY"])),
+            validate_certs=dict(type="bool", aliases=["verify_ssl"], fallback=(env_fallback, ["K8S_AUTH_VERIFY_SSL"])),
+            ca_cert=dict(type="path", aliases=["ssl_ca_cert"], fallback=(env_fallback, ["K8S_AUTH_SSL_CA_CERT"])),
+            client_cert=dict(type="path", aliases=["cert_file"], fallback=(env_fallback, ["K8S_AUTH_CERT_FILE"])),
+            client_key=dict(type="path", aliases=["key_file"], no_log=False, fallback=(env_fallback, ["K8S_AUTH_KEY_FILE"])),
+            field_manager=dict(type="str", default=FIELD_MANAGER),
+            force_conflicts=dict(type="bool", default=False),
+            prune=dict(type="bool", default=False),
+            prune_selector=dict(type="str"),
+            prune_kinds=dict(type="list", elements="str", default=list(DEFAULT_PRUNE_KINDS)),
+            wait=dict(type="bool", default=True),
+            wait_timeout=dict(type="int", default=300),
+            wait_sleep=dict(type="int", default=2),
+        ),
+        required_if=[("prune", True, ["prune_selector"])],
+        supports_check_mode=True,
+    )
+    module.exit_json(**run(module))
+
+
+if __name__ == "__main__":
+    main()
