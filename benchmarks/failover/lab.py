@@ -1,0 +1,135 @@
+"""Watching and breaking a keepalived registry cluster of lab containers, from the controller.
+
+Shared by the benchmark (run.py) and the registry_ha molecule scenario's tests. Everything is a
+real `docker` command against the lab's own containers; every wait is bounded.
+"""
+
+import json
+import subprocess
+import time
+
+# keepalived writes its live state to /tmp/keepalived.data on SIGUSR1 (its logs would also hold
+# the states of a node's previous runs: the journal survives a container restart).
+_DUMP_STATE = """
+rm -f /tmp/keepalived.data
+kill -USR1 "$(cat /run/keepalived.pid 2>/dev/null)" 2>/dev/null || exit 0
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  sed -n '/VRRP Instance = %s/,/ State = /p' /tmp/keepalived.data 2>/dev/null | grep ' State = ' && exit 0
+  sleep 0.1
+done
+"""
+
+
+def run(argv, timeout=120, check=True, **kwargs):
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check and done.returncode != 0:
+        raise AssertionError("%s exited %d:\n%s\n%s" % (" ".join(argv), done.returncode, done.stdout, done.stderr))
+    return done
+
+
+def wait_for(what, predicate, seconds, step=0.5):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("%s: not within %ss" % (what, seconds))
+
+
+class Cluster(object):
+    """Registry nodes sharing a VIP, and a client container that runs probe.py."""
+
+    def __init__(self, nodes, client, vip, port=5000, header="X-Anchorage-Node", instance="REGISTRY",
+                 container="anchorage-registry", probe="/root/probe.py"):
+        self.nodes = tuple(nodes)
+        self.client = client
+        self.vip = vip
+        self.url = "http://%s:%d/v2/" % (vip, port)
+        self.port = port
+        self.header = header
+        self.instance = instance
+        self.container = container
+        self.probe = probe
+
+    def on(self, node, *argv, **kwargs):
+        return run(["docker", "exec", node] + list(argv), **kwargs)
+
+    def running(self, node):
+        return run(["docker", "inspect", "-f", "{{.State.Running}}", node], check=False).stdout.strip() == "true"
+
+    def holders(self):
+        """The running nodes that hold the VIP."""
+        return [node for node in self.nodes if self.running(node)
+                and self.on(node, "ip", "-o", "address", "show", "to", self.vip, check=False).stdout.strip()]
+
+    def vrrp_state(self, node):
+        """keepalived's live state of the instance on the node (MASTER, BACKUP, FAULT) or None."""
+        out = self.on(node, "sh", "-c", _DUMP_STATE % self.instance, check=False).stdout
+        return out.split("=", 1)[1].strip() if " State = " in out else None
+
+    def healthy(self, node):
+        """The node runs, its registry answers locally, and keepalived is BACKUP or MASTER."""
+        if not self.running(node):
+            return False
+        code = self.on(node, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+                       "http://127.0.0.1:%d/v2/" % self.port, check=False).stdout
+        return code in ("200", "401") and self.vrrp_state(node) in ("BACKUP", "MASTER")
+
+    def wait_healthy(self, nodes=None, seconds=120):
+        for node in nodes or self.nodes:
+            wait_for("%s healthy" % node, lambda node=node: self.healthy(node), seconds)
+
+    def master(self, seconds=30):
+        found = wait_for("exactly one node holds the VIP", lambda: self.holders() if len(self.holders()) == 1 else None, seconds)
+        return found[0]
+
+    def other(self, node):
+        return [item for item in self.nodes if item != node][0]
+
+    def measure(self, failure, limit=60):
+        """Run ``failure()`` while the client probes the VIP.
+
+        Returns the probe's result (``old``, ``new``: the nodes that answered before and after;
+        ``last_ok``, ``gone``, ``back``: times) plus ``from_failure``: seconds from the call of
+        ``failure`` to the first answer from the other node through the VIP.
+        """
+        probe = subprocess.Popen(["docker", "exec", self.client, "python3", self.probe, self.url, self.header, str(limit)],
+                                 stdout=subprocess.PIPE, text=True)
+        try:
+            ready = probe.stdout.readline().strip()
+            assert ready == "ready", "the probe saw no steady answers through the VIP"
+            failed_at = time.time()
+            failure()
+            result = json.loads(probe.stdout.readline())
+            probe.wait(timeout=limit)
+        finally:
+            if probe.poll() is None:
+                probe.kill()
+                probe.wait(timeout=10)
+        assert result["new"], "no node answered through the VIP after the failure: %s" % result
+        result["from_failure"] = result["back"] - failed_at
+        return result
+
+    def kill_node(self, node):
+        run(["docker", "kill", node])
+
+    def stop_node(self, node):
+        run(["docker", "stop", node])
+
+    def start_node(self, node):
+        run(["docker", "start", node])
+
+    def stop_registry(self, node):
+        self.on(node, "docker", "stop", self.container)
+
+    def start_registry(self, node):
+        self.on(node, "docker", "start", self.container)
+
+    def watch_no_flap(self, expected, seconds):
+        """The VIP stays on ``expected`` alone for ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            held = self.holders()
+            assert held == [expected], "the VIP is on %s, expected it to stay on %s" % (held, expected)
+            time.sleep(0.25)

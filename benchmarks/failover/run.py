@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""How fast the registry VIP moves: the keepalived role's defaults against conventional timers.
+
+    make venv lab-images && .venv/bin/python benchmarks/failover/run.py [--trials 5] [--keep]
+
+Builds its own lab (containers ha-bench-reg1, ha-bench-reg2, ha-bench-client on a network of its
+own, 172.28.39.0/24), deploys the anchorage.registry.registry_ha playbook on a shared directory,
+then for each configuration and each failure runs several trials:
+
+  node loss       `docker kill` of the host holding the VIP (no goodbye, like a power cut)
+  process death   `docker stop` of the registry container on that host (the host stays up)
+
+A trial is the time from the failure to the first answer through the VIP from the other node,
+seen by a client polling every 20 ms. Configurations:
+
+  defaults        the role as shipped: VRRPv3, advert_int 0.5 s, HTTP check every 1 s, fall 2
+  conventional    VRRPv2 with advert_int 1 s and a check every 5 s, fall 3 (common role defaults)
+
+Prints min / median / max per configuration and failure, the ratio conventional/defaults, and
+whether the defaults meet the goals (median node loss <= 2 s, process death <= 3 s); exits 1
+when they do not. Sends traffic only to its own containers.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+from lab import Cluster, run  # noqa: E402
+
+NETWORK = "anchorage-ha-bench"
+SUBNET = "172.28.39.0/24"
+VIP = "172.28.39.100"
+NODES = {"ha-bench-reg1": "172.28.39.11", "ha-bench-reg2": "172.28.39.12"}
+CLIENT = ("ha-bench-client", "172.28.39.30")
+HOST_IMAGE = "anchorage-lab/host:bookworm"
+REGISTRY_IMAGE = "anchorage-lab/registry:2.8.2"
+ARCHIVE = os.path.join(ROOT, ".lab", "artifacts", "registry-2.8.2.tar")
+LAB_FLAGS = ["--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",
+             "--security-opt", "seccomp=unconfined", "--cgroupns=host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+             "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp"]
+CONFIGS = [
+    ("defaults", []),
+    ("conventional", ["-e", "keepalived_vrrp_version=2", "-e", "keepalived_advert_int=1",
+                      "-e", "keepalived_check_interval=5", "-e", "keepalived_check_fall=3"]),
+]
+GOALS = {"node loss": 2.0, "process death": 3.0}
+
+
+def log(text):
+    print("[bench] %s" % text, flush=True)
+
+
+def inventory(directory):
+    hosts = {name: {"registry_http_headers": {"X-Anchorage-Node": [name]}} for name in NODES}
+    data = {"all": {
+        "vars": {"ansible_connection": "community.docker.docker", "ansible_python_interpreter": "/usr/bin/python3"},
+        "children": {"registry_ha": {"hosts": hosts, "vars": {
+            "registry_ha_vip": VIP + "/24",
+            "registry_image": REGISTRY_IMAGE,
+            "registry_image_archive": ARCHIVE,
+            "registry_ha_shared_filesystem": True,
+            "registry_data_dir": "/srv/registry-shared",
+            "registry_storage": {"filesystem": {"rootdirectory": "/var/lib/registry"}},
+        }}},
+    }}
+    path = os.path.join(directory, "inventory.json")
+    with open(path, "w") as handle:
+        json.dump(data, handle)
+    return path
+
+
+def ansible_env():
+    env = dict(os.environ)
+    env.pop("AWS_CA_BUNDLE", None)  # Distribution panics at start with it; nothing here needs it
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.path.join(ROOT, ".build", "collections")
+    env["PATH"] = os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def create_lab(shared):
+    if run(["docker", "network", "inspect", NETWORK], check=False).returncode != 0:
+        run(["docker", "network", "create", "--subnet", SUBNET, NETWORK])
+    for name, address in list(NODES.items()) + [CLIENT]:
+        volume = ["-v", "%s:/srv/registry-shared:rw" % shared] if name in NODES else []
+        run(["docker", "run", "-d", "--name", name, "--hostname", name, "--network", NETWORK, "--ip", address]
+            + LAB_FLAGS + volume + [HOST_IMAGE])
+    for name in list(NODES) + [CLIENT[0]]:
+        run(["docker", "exec", name, "sh", "-c", "for i in $(seq 1 60); do systemctl is-system-running --wait "
+             ">/dev/null 2>&1 && exit 0; sleep 1; done; systemctl is-system-running"], check=False, timeout=90)
+    run(["docker", "cp", os.path.join(HERE, "probe.py"), CLIENT[0] + ":/root/probe.py"])
+
+
+def destroy_lab():
+    for name in list(NODES) + [CLIENT[0]]:
+        run(["docker", "rm", "-f", name], check=False)
+    run(["docker", "network", "rm", NETWORK], check=False)
+
+
+def deploy(inventory_path, extra):
+    started = time.monotonic()
+    done = subprocess.run(["ansible-playbook", "-i", inventory_path, "anchorage.registry.registry_ha"] + extra,
+                          capture_output=True, text=True, env=ansible_env(), timeout=1800)
+    if done.returncode != 0:
+        raise SystemExit("deploy failed:\n%s\n%s" % (done.stdout[-4000:], done.stderr[-2000:]))
+    log("deployed in %.0f s" % (time.monotonic() - started))
+
+
+def trial(cluster, failure):
+    cluster.wait_healthy()
+    master = cluster.master()
+    if failure == "node loss":
+        result = cluster.measure(lambda: cluster.kill_node(master))
+        cluster.start_node(master)
+    else:
+        result = cluster.measure(lambda: cluster.stop_registry(master))
+        cluster.start_registry(master)
+    if result["new"] != cluster.other(master):
+        raise AssertionError("after %s on %s the answers came from %s" % (failure, master, result["new"]))
+    cluster.wait_healthy([master])
+    return result["from_failure"]
+
+
+def summary(times):
+    return min(times), statistics.median(times), max(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=5, help="trials per configuration and failure (default 5)")
+    parser.add_argument("--keep", action="store_true", help="leave the lab running afterwards")
+    parser.add_argument("--json", help="also write the measurements to this file")
+    args = parser.parse_args()
+    if not 1 <= args.trials <= 50:
+        parser.error("--trials must be 1-50")
+
+    work = tempfile.mkdtemp(prefix="anchorage-failover-bench.")
+    shared = os.path.join(work, "shared")
+    os.mkdir(shared)
+    destroy_lab()
+    results = {}
+    try:
+        log("creating the lab")
+        create_lab(shared)
+        inventory_path = inventory(work)
+        cluster = Cluster(NODES, CLIENT[0], VIP)
+        for name, extra in CONFIGS:
+            log("deploying the %s configuration" % name)
+            deploy(inventory_path, extra)
+            for failure in GOALS:
+                times = []
+                for number in range(1, args.trials + 1):
+                    times.append(trial(cluster, failure))
+                    log("%-12s %-13s trial %d: %.2f s" % (name, failure, number, times[-1]))
+                results[(name, failure)] = times
+    finally:
+        if args.keep:
+            log("lab kept: %s, %s (shared directory %s)" % (", ".join(NODES), CLIENT[0], shared))
+        else:
+            destroy_lab()
+            shutil.rmtree(work, ignore_errors=True)
+
+    print()
+    print("failover time: failure -> first answer from the other node through the VIP (%d trials each)" % args.trials)
+    print("%-13s %-14s %7s %7s %7s" % ("failure", "configuration", "min", "median", "max"))
+    met = True
+    for failure, goal in GOALS.items():
+        for name, _ in CONFIGS:
+            low, middle, high = summary(results[(name, failure)])
+            print("%-13s %-14s %6.2fs %6.2fs %6.2fs" % (failure, name, low, middle, high))
+        ours = statistics.median(results[("defaults", failure)])
+        theirs = statistics.median(results[("conventional", failure)])
+        ok = ours <= goal
+        met = met and ok
+        print("%-13s conventional/defaults median ratio %.1fx; goal median <= %.1f s: %s"
+              % (failure, theirs / ours, goal, "met" if ok else "MISSED"))
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"%s/%s" % key: value for key, value in results.items()}, handle, indent=2)
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Failover of the HA registry profile, run from the controller against the lab hosts.
+
+Real VRRP between ha-reg1 and ha-reg2 (keepalived from Debian), real Distribution on S3 (moto on
+ha-s3), real clients on ha-client. Failures are real: `docker kill` of a whole host, `docker stop`
+of a host, `docker stop` of the registry container inside a host. The client's probe
+(benchmarks/failover/probe.py) measures the time from the failure to the first answer from the
+other node through the VIP; the times are printed and bounded.
+
+The tests run in file order and share the lab: each leaves both nodes healthy.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(SCENARIO, "..", "..", "benchmarks", "failover"))
+
+from lab import Cluster, run, wait_for  # noqa: E402  (the benchmark's lab helpers)
+
+VIP = "172.28.30.100"
+NODES = ("ha-reg1", "ha-reg2")
+CLIENT = "ha-client"
+CREDS = "admin:molecule-ha-secret"
+IMAGE = "docker://%s:5000/lab/sample:1" % VIP
+# Bounds for one failover in this lab. The benchmark checks the 2 s / 3 s goals on medians over
+# many trials; these catch a failover that is broken or far too slow (kubekey's takes 20-25 s).
+NODE_LOSS_BOUND = 5.0
+PROCESS_DEATH_BOUND = 6.0
+# How long a recovered node is watched for taking the VIP back (it must not: nopreempt).
+WATCH_SECONDS = 8.0
+CLUSTER = Cluster(NODES, CLIENT, VIP)
+MEASURED = []
+
+
+def measure(kind, failure):
+    result = CLUSTER.measure(failure)
+    result["kind"] = kind
+    MEASURED.append(result)
+    print("\n[failover] %-24s %s -> %s: %.2f s from the failure (%.2f s without any answer)"
+          % (kind, result["old"], result["new"], result["from_failure"], result["back"] - result["last_ok"]))
+    return result
+
+
+def pull_through_vip(after):
+    CLUSTER.on(CLIENT, "rm", "-rf", "/root/pulled")
+    CLUSTER.on(CLIENT, "skopeo", "copy", "--quiet", "--src-tls-verify=false", "--src-creds", CREDS, IMAGE, "dir:/root/pulled",
+               timeout=120)
+    files = CLUSTER.on(CLIENT, "sh", "-c", "ls /root/pulled | wc -l").stdout.strip()
+    assert int(files) >= 3, "the pull after %s left only %s files" % (after, files)
+
+
+def recover(node, start):
+    """Bring ``node`` back; the VIP must stay where it is (nopreempt: no second interruption)."""
+    holder = CLUSTER.master()
+    start(node)
+    CLUSTER.wait_healthy([node])
+    CLUSTER.watch_no_flap(holder, WATCH_SECONDS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def both_nodes_healthy():
+    CLUSTER.wait_healthy(seconds=60)
+    yield
+    if MEASURED:
+        print("\n[failover] summary (failure -> first answer from the other node through the VIP):")
+        for item in MEASURED:
+            print("[failover]   %-24s %.2f s" % (item["kind"], item["from_failure"]))
+
+
+def test_one_cluster_config_with_distinct_priorities():
+    configs = {node: CLUSTER.on(node, "cat", "/etc/keepalived/keepalived.conf").stdout for node in NODES}
+    vrids = {node: [line.split()[1] for line in text.splitlines() if "virtual_router_id" in line] for node, text in configs.items()}
+    priorities = {node: [line.split()[1] for line in text.splitlines() if line.strip().startswith("priority")]
+                  for node, text in configs.items()}
+    assert vrids["ha-reg1"] == vrids["ha-reg2"] and len(vrids["ha-reg1"]) == 1
+    assert priorities == {"ha-reg1": ["200"], "ha-reg2": ["190"]}
+    for text in configs.values():
+        assert "    version 3\n    advert_int 0.5\n    nopreempt\n" in text
+        assert "auth_pass" not in text
+    assert len(CLUSTER.holders()) == 1
+
+
+def test_push_and_pull_through_the_vip():
+    CLUSTER.on(CLIENT, "skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", CREDS,
+               "docker-archive:/root/sample-image.tar", IMAGE, timeout=180)
+    pull_through_vip("the push")
+
+
+def test_node_trust_points_the_client_at_the_vip():
+    # node_trust told the client's Docker engine that the VIP serves plain HTTP.
+    daemon = json.loads(CLUSTER.on(CLIENT, "cat", "/etc/docker/daemon.json").stdout)
+    assert "%s:5000" % VIP in daemon["insecure-registries"]
+    user, password = CREDS.split(":")
+    run(["docker", "exec", "-i", CLIENT, "docker", "login", "-u", user, "--password-stdin", "%s:5000" % VIP], input=password)
+    CLUSTER.on(CLIENT, "docker", "pull", "%s:5000/lab/sample:1" % VIP, timeout=180)
+    CLUSTER.on(CLIENT, "docker", "rmi", "%s:5000/lab/sample:1" % VIP)
+
+
+@pytest.mark.parametrize("kind, failure", [
+    ("node loss (docker kill)", CLUSTER.kill_node),   # gone without a goodbye, like a power cut
+    ("graceful stop", CLUSTER.stop_node),             # keepalived leaves with priority 0
+])
+def test_losing_the_master_node_moves_the_vip(kind, failure):
+    master = CLUSTER.master()
+    result = measure(kind, lambda: failure(master))
+    assert result["old"] == master and result["new"] == CLUSTER.other(master)
+    assert CLUSTER.holders() == [CLUSTER.other(master)]
+    pull_through_vip(kind)
+    assert result["from_failure"] <= NODE_LOSS_BOUND
+    recover(master, CLUSTER.start_node)
+
+
+def test_registry_process_death_moves_the_vip():
+    master = CLUSTER.master()
+    result = measure("registry process death", lambda: CLUSTER.stop_registry(master))
+    assert result["new"] == CLUSTER.other(master)
+    # The node is up: keepalived itself gave the VIP away because the health check failed.
+    assert CLUSTER.running(master) and CLUSTER.holders() == [CLUSTER.other(master)]
+    assert wait_for("FAULT on %s" % master, lambda: CLUSTER.vrrp_state(master) == "FAULT", 10)
+    pull_through_vip("registry process death")
+    assert result["from_failure"] <= PROCESS_DEATH_BOUND
+    recover(master, CLUSTER.start_registry)
+
+
+def ansible_playbook(*args):
+    env = dict(os.environ)
+    env.pop("AWS_CA_BUNDLE", None)
+    argv = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], os.path.join(SCENARIO, "converge.yml")] + list(args)
+    return subprocess.run(argv, capture_output=True, text=True, timeout=900, env=env, check=False)
+
+
+def recap(output):
+    """{host: {"ok": n, "changed": n, "failed": n, ...}} from a PLAY RECAP."""
+    hosts = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) > 2 and parts[1] == ":" and "changed=" in line:
+            hosts[parts[0]] = dict((key, int(value)) for key, value in (item.split("=") for item in parts[2:] if "=" in item))
+    return hosts
+
+
+def test_check_mode_after_failovers_reports_no_change():
+    # The VIP now sits on another node than after converge: the wanted state is the same.
+    done = ansible_playbook("--check", "--diff")
+    assert done.returncode == 0, done.stdout[-3000:]
+    totals = recap(done.stdout)
+    assert set(totals) >= set(NODES + (CLIENT,))
+    assert all(item["changed"] == 0 and item["failed"] == 0 for item in totals.values()), totals
+
+
+SHARED_DIR = ["-e", "registry_ha_shared_filesystem=true",
+              "-e", '{"registry_storage": {"filesystem": {"rootdirectory": "/var/lib/registry"}, "delete": {"enabled": true}}}']
+
+
+def test_a_directory_that_is_not_shared_is_refused():
+    for node in NODES:
+        CLUSTER.on(node, "mkdir", "-p", "/srv/registry-local")
+    done = ansible_playbook("-e", "registry_data_dir=/srv/registry-local", *SHARED_DIR)
+    assert done.returncode != 0
+    # Long messages may be wrapped by the output callback, and land on stdout or stderr.
+    output = " ".join((done.stdout + done.stderr).split())
+    assert "ha-reg2 does not see the file ha-reg1 wrote in /srv/registry-local: that directory is not shared" in output, output[-3000:]
+    # The check stopped the play on every node before anything was deployed.
+    assert all(item["changed"] == 0 for item in recap(done.stdout).values()), recap(done.stdout)
+    for node in NODES:
+        assert CLUSTER.on(node, "docker", "inspect", "-f", "{{.State.Running}}", "anchorage-registry").stdout.strip() == "true"
+
+
+def test_shared_filesystem_variant_serves_and_fails_over():
+    # The same profile on a directory both nodes mount (a bind mount of one host directory,
+    # standing in for NFS): the playbook pushes through the VIP and pulls from every node.
+    done = ansible_playbook("-e", "registry_data_dir=/srv/registry-shared", *SHARED_DIR)
+    assert done.returncode == 0, done.stdout[-3000:]
+    CLUSTER.wait_healthy(seconds=60)
+    test_push_and_pull_through_the_vip()
+    master = CLUSTER.master()
+    result = measure("node loss, shared dir", lambda: CLUSTER.kill_node(master))
+    assert result["new"] == CLUSTER.other(master)
+    pull_through_vip("node loss on the shared directory")
+    assert result["from_failure"] <= NODE_LOSS_BOUND
+    CLUSTER.start_node(master)
+    CLUSTER.wait_healthy([master])
