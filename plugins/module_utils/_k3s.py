@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
+
+"""k3s / RKE2 ``registries.yaml``: the keys k3s reads, checked; our entries merged in.
+
+The schema follows the Go types k3s loads the file into (rancher/wharfie
+pkg/registries: ``Mirror``, ``AuthConfig``, ``TLSConfig``, ``RegistryConfig``). k3s reads
+the file with a non-strict YAML decoder, so a misspelt key (``auth.token`` from an old
+docs example) is silently ignored there; here it is an error naming its path.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import merge_map, state_path
+from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import (
+    host_error,
+    rewrite_errors,
+    upstream_error,
+)
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import join_path, validate
+
+try:
+    import yaml
+    HAS_YAML = True
+    YAML_IMPORT_ERROR = None
+except ImportError:  # reported by the module through missing_required_lib
+    HAS_YAML = False
+    YAML_IMPORT_ERROR = traceback.format_exc()
+
+SECTIONS = ("mirrors", "configs")
+HEADER = ("# k3s / RKE2 private registries. anchorage.registry owns the entries listed in\n"
+          "# %s and keeps every other entry.\n")
+_TOKEN_HINT = " (k3s has no auth.token: use identity_token, or username and password)"
+
+
+def endpoint_error(endpoint):
+    """A mirror endpoint: http(s)://host[:port][/path], or host[:port] (k3s then uses HTTPS)."""
+    scheme, _sep, rest = endpoint.rpartition("://")
+    if _sep and scheme not in ("http", "https"):
+        return "%r: k3s endpoints use http:// or https://" % endpoint
+    return host_error(rest.split("/", 1)[0])
+
+
+_AUTH = {"type": "object", "fields": {
+    "username": {"type": "str"},
+    "password": {"type": "str"},
+    "auth": {"type": "str"},
+    "identity_token": {"type": "str"},
+}}
+_TLS = {"type": "object", "fields": {
+    "ca_file": {"type": "str"},
+    "cert_file": {"type": "str"},
+    "key_file": {"type": "str"},
+    "insecure_skip_verify": {"type": "bool"},
+}}
+_MIRROR = {"type": "object", "fields": {
+    "endpoint": {"type": "list", "items": {"type": "str", "check": endpoint_error}},
+    "rewrite": {"type": "object", "values": {"type": "str"}},
+}}
+_CONFIG = {"type": "object", "fields": {"auth": _AUTH, "tls": _TLS}}
+SCHEMA = {
+    "mirrors": {"type": "object", "values": _MIRROR},
+    "configs": {"type": "object", "values": _CONFIG},
+}
+
+
+def _config_errors(config, where):
+    errors = []
+    tls = config.get("tls") or {}
+    if bool(tls.get("cert_file")) != bool(tls.get("key_file")):
+        errors.append("%s.tls: cert_file and key_file go together (k3s refuses one without the other)" % where)
+    auth = config.get("auth") or {}
+    if bool(auth.get("username")) != bool(auth.get("password")):
+        errors.append("%s.auth: username and password go together" % where)
+    return errors
+
+
+def section_errors(section, value):
+    """Errors in our ``mirrors`` or ``configs`` argument, each naming its key path."""
+    errors = [message + _TOKEN_HINT if re.search(r"\.auth\.token: unknown key", message) else message
+              for message in validate(value, SCHEMA[section], section)]
+    if not isinstance(value, dict):
+        return errors
+    for key, item in value.items():
+        where = join_path(section, key)
+        message = upstream_error(key)
+        if message:
+            errors.append("%s: %s" % (where, message))
+        if not isinstance(item, dict):
+            continue
+        if section == "mirrors":
+            errors.extend(rewrite_errors(item.get("rewrite") or {}, join_path(where, "rewrite")))
+        else:
+            errors.extend(_config_errors(item, where))
+    return errors
+
+
+def parse(text, path):
+    """registries.yaml as a dict ({} when absent or empty); ValueError naming the file otherwise."""
+    if text is None or not text.strip():
+        return {}
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError("%s is not valid YAML: %s" % (path, exc))
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise ValueError("%s must be a YAML mapping (mirrors:, configs:), not a %s; fix or remove it first"
+                         % (path, type(doc).__name__))
+    for section in SECTIONS:
+        if not isinstance(doc.get(section, {}), dict):
+            raise ValueError("%s: %s must be a mapping" % (path, section))
+    return doc
+
+
+def others_warnings(doc, owned):
+    """What k3s would silently ignore in entries other writers put in the file."""
+    warnings = []
+    for section in SECTIONS:
+        others = dict((k, v) for k, v in doc.get(section, {}).items() if k not in owned.get(section, []))
+        warnings.extend(section_errors(section, others))
+    return warnings
+
+
+def merge(doc, wanted, state):
+    """(new registries.yaml dict, new state, ["section.key" taken over from another writer])."""
+    new_doc = dict(doc)
+    new_state = {}
+    taken = []
+    for section in SECTIONS:
+        merged, owned, took = merge_map(doc.get(section, {}), wanted[section], state.get(section, []))
+        if merged or section in doc:
+            new_doc[section] = merged
+        new_state[section] = owned
+        taken.extend(join_path(section, key) for key in took)
+    return new_doc, new_state, taken
+
+
+def render(doc, path):
+    return HEADER % state_path(path) + yaml.safe_dump(doc, default_flow_style=False, sort_keys=False)
+
+
+def secrets(configs):
+    """Credential values to mask in the module's output and diff."""
+    return [auth[key] for auth in (c.get("auth") or {} for c in configs.values())
+            for key in ("password", "auth", "identity_token") if auth.get(key)]

@@ -1,0 +1,165 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: k3s_registries
+short_description: Merge private registry mirrors and configs into k3s or RKE2 registries.yaml
+version_added: 0.1.0
+description:
+  - Writes C(mirrors) and C(configs) entries into k3s's or RKE2's C(registries.yaml), checking every key
+    against the Go types k3s reads the file into (rancher/wharfie C(Mirror), C(AuthConfig), C(TLSConfig)).
+    k3s ignores unknown keys silently; this module rejects them, naming the key path (for example
+    C(configs.reg.example:5000.auth.token), a key k3s does not have).
+  - The file is shared, not wholly owned. The module records the C(mirrors) and C(configs) keys it added in
+    C(.registries.yaml.anchorage-owned.json) next to the file. Keys it added and that are no longer passed are
+    removed; keys written by anyone else are kept. A key that someone else set to a different value is
+    replaced (with a warning) and owned from then on.
+  - The file is rewritten only when its content changes (comments in it are not kept when it is).
+    k3s reads it at start only, so RV(restart_required) says when the k3s or RKE2 service must be restarted.
+  - An existing file that is not a YAML mapping makes the module fail without writing anything.
+author:
+  - anchorage.registry contributors (@anchorage-registry)
+extends_documentation_fragment:
+  - anchorage.registry.attributes
+  - ansible.builtin.files
+requirements:
+  - PyYAML on the managed node
+options:
+  path:
+    description:
+      - The registries file. RKE2 reads C(/etc/rancher/rke2/registries.yaml).
+    type: path
+    default: /etc/rancher/k3s/registries.yaml
+  mirrors:
+    description:
+      - Map of upstream registry (C(docker.io), C(registry.k8s.io), C(*) for every registry without an entry)
+        to its k3s mirror settings.
+      - Each value takes C(endpoint) (list of URLs; C(http://) is the only way to get plain HTTP, a path other
+        than C(/v2) makes k3s use it as the API root) and C(rewrite) (map of Go regular expression to
+        replacement, applied to the repository).
+    type: dict
+    default: {}
+  configs:
+    description:
+      - Map of endpoint host (C(host[:port]) as it appears in a mirror endpoint, not the upstream name) to
+        C(auth) (C(username)/C(password), C(auth), C(identity_token)) and C(tls) (C(ca_file), C(cert_file),
+        C(key_file), C(insecure_skip_verify)).
+      - Credential values are masked in the module's output and diff.
+    type: dict
+    default: {}
+  backup:
+    description:
+      - Keep a timestamped copy of the previous file when it changes.
+    type: bool
+    default: false
+notes:
+  - No k3s binary was run in this collection's tests; the schema comes from k3s's and wharfie's source.
+seealso:
+  - name: k3s private registry configuration
+    description: What each key of registries.yaml does.
+    link: https://docs.k3s.io/installation/private-registry
+"""
+
+EXAMPLES = r"""
+- name: Mirror Docker Hub through our registry and trust its CA
+  anchorage.registry.k3s_registries:
+    mode: "0600"
+    mirrors:
+      docker.io:
+        endpoint:
+          - https://registry.example:5000
+      registry.example:5000:
+        endpoint:
+          - https://registry.example:5000
+    configs:
+      registry.example:5000:
+        auth:
+          username: robot
+          password: "{{ vault_registry_password }}"
+        tls:
+          ca_file: /etc/anchorage/registry-ca/registry.example:5000/ca.crt
+  register: k3s_registries
+
+- name: Restart k3s when the file changed
+  ansible.builtin.systemd_service:
+    name: k3s
+    state: restarted
+  when: k3s_registries.restart_required
+"""
+
+RETURN = r"""
+restart_required:
+  description: The file's content changed; k3s or RKE2 must be restarted to read it.
+  returned: always
+  type: bool
+owned:
+  description: The keys this module now owns, per section.
+  returned: always
+  type: dict
+  sample: {"mirrors": ["docker.io"], "configs": ["registry.example:5000"]}
+taken_over:
+  description: Keys another writer had set to a different value, now replaced and owned.
+  returned: always
+  type: list
+  elements: str
+backup_file:
+  description: The copy of the previous file, when O(backup=true) and the file changed.
+  returned: changed and backup requested
+  type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.anchorage.registry.plugins.module_utils import _k3s
+from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import load, save
+
+
+def run(module):
+    params = module.params
+    path = params["path"]
+    wanted = {"mirrors": params["mirrors"], "configs": params["configs"]}
+    for value in _k3s.secrets(params["configs"]):
+        module.no_log_values.add(value)
+    errors = _k3s.section_errors("mirrors", wanted["mirrors"]) + _k3s.section_errors("configs", wanted["configs"])
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    before, doc, state = load(module, path, _k3s.parse)
+    new_doc, new_state, taken = _k3s.merge(doc, wanted, state)
+    for key in taken:
+        module.warn("%s in %s was set by another writer; it is replaced and owned by this module from now on"
+                    % (key, path))
+    for warning in _k3s.others_warnings(new_doc, new_state):
+        module.warn("%s (an entry this module does not own): k3s ignores it silently" % warning)
+    result = save(module, path, before, _k3s.render(new_doc, path) if new_doc != doc else None, new_state,
+                  backup=params["backup"], file_args=module.load_file_common_arguments(params))
+    result.update(
+        restart_required=result["content_changed"],
+        owned=new_state,
+        taken_over=taken,
+    )
+    module.exit_json(**result)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", default="/etc/rancher/k3s/registries.yaml"),
+            mirrors=dict(type="dict", default={}),
+            configs=dict(type="dict", default={}),
+            backup=dict(type="bool", default=False),
+        ),
+        add_file_common_args=True,
+        supports_check_mode=True,
+    )
+    if not _k3s.HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"), exception=_k3s.YAML_IMPORT_ERROR)
+    run(module)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from ansible_collections.anchorage.registry.plugins.module_utils._k3s import (
+    merge,
+    others_warnings,
+    parse,
+    render,
+    secrets,
+    section_errors,
+)
+
+
+def test_the_keys_k3s_reads_pass():
+    mirrors = {"docker.io": {"endpoint": ["https://reg:5000", "http://10.0.0.5:5000/v2/hub", "reg2:5000"],
+                             "rewrite": {"^rancher/(.*)": "mirror/rancher/$1"}},
+               "*": {"endpoint": ["https://reg:5000"]}}
+    configs = {"reg:5000": {"auth": {"username": "u", "password": "p"},
+                            "tls": {"ca_file": "/ca.crt", "cert_file": "/c.crt", "key_file": "/c.key",
+                                    "insecure_skip_verify": False}},
+               "reg2:5000": {"auth": {"auth": "dTpw"}}, "reg3": {"auth": {"identity_token": "t"}}}
+    assert section_errors("mirrors", mirrors) == []
+    assert section_errors("configs", configs) == []
+
+
+def test_auth_token_is_refused_with_a_hint():
+    errors = section_errors("configs", {"reg:5000": {"auth": {"token": "abc"}}})
+    assert errors == ["configs.reg:5000.auth.token: unknown key (known keys here: auth, identity_token, password, "
+                      "username) (k3s has no auth.token: use identity_token, or username and password)"]
+
+
+@pytest.mark.parametrize("section, value, words", [
+    ("mirrors", {"docker.io": {"endpoints": ["https://x"]}}, "mirrors.docker.io.endpoints: unknown key"),
+    ("mirrors", {"docker.io": {"endpoint": "https://x"}}, "mirrors.docker.io.endpoint: must be a list"),
+    ("mirrors", {"docker.io": {"endpoint": ["ftp://x"]}}, "'ftp://x': k3s endpoints use http:// or https://"),
+    ("mirrors", {"https://docker.io": {"endpoint": ["https://x"]}}, "mirrors.https://docker.io: 'https://docker.io' is a URL"),
+    ("mirrors", {"docker.io": {"rewrite": {"(?=x)": "y"}}}, "no look-around or back-references"),
+    ("configs", {"reg": {"tls": {"cert_file": "/c.crt"}}}, "configs.reg.tls: cert_file and key_file go together"),
+    ("configs", {"reg": {"tls": {"insecure_skip_verify": "yes"}}}, "insecure_skip_verify: must be a boolean"),
+    ("configs", {"reg": {"auth": {"username": "u"}}}, "configs.reg.auth: username and password go together"),
+    ("configs", {"reg": {"tls": {"ca": "/x"}}}, "configs.reg.tls.ca: unknown key"),
+    ("configs", {"reg": []}, "configs.reg: must be a mapping"),
+])
+def test_what_k3s_would_ignore_or_refuse_is_named(section, value, words):
+    assert any(words in error for error in section_errors(section, value)), section_errors(section, value)
+
+
+def test_parse():
+    assert parse(None, "/r.yaml") == {} and parse("# only a comment\n", "/r.yaml") == {}
+    assert parse("mirrors:\n  docker.io:\n    endpoint: [https://x]\n", "/r.yaml") == {
+        "mirrors": {"docker.io": {"endpoint": ["https://x"]}}}
+    with pytest.raises(ValueError, match="/r.yaml must be a YAML mapping .* not a list; fix or remove it first"):
+        parse("- mirrors\n", "/r.yaml")
+    with pytest.raises(ValueError, match="/r.yaml is not valid YAML"):
+        parse("mirrors: [unclosed\n", "/r.yaml")
+    with pytest.raises(ValueError, match="/r.yaml: configs must be a mapping"):
+        parse("configs: [a]\n", "/r.yaml")
+
+
+def test_merge_render_round_trip_keeps_other_writers():
+    doc = parse("mirrors:\n  quay.io:\n    endpoint: [https://theirs]\nconfigs:\n  theirs:\n    tls:\n"
+                "      insecure_skip_verify: true\n", "/r.yaml")
+    wanted = {"mirrors": {"*": {"endpoint": ["https://reg:5000"]}},
+              "configs": {"reg:5000": {"auth": {"username": "u", "password": "p"}}}}
+    new_doc, state, taken = merge(doc, wanted, {})
+    assert state == {"mirrors": ["*"], "configs": ["reg:5000"]} and taken == []
+    text = render(new_doc, "/etc/rancher/k3s/registries.yaml")
+    assert text.startswith("# k3s / RKE2 private registries. anchorage.registry owns the entries listed in\n"
+                           "# /etc/rancher/k3s/.registries.yaml.anchorage-owned.json and keeps every other entry.\n")
+    assert "'*':" in text  # the wildcard must be quoted to be YAML
+    assert yaml.safe_load(text) == new_doc
+    removed, state, _taken = merge(new_doc, {"mirrors": {}, "configs": {}}, state)
+    assert removed == doc and state == {"mirrors": [], "configs": []}
+
+
+def test_others_entries_get_warnings_ours_do_not():
+    doc = {"configs": {"theirs": {"auth": {"token": "x"}}, "ours": {"auth": {"username": "u", "password": "p"}}}}
+    warnings = others_warnings(doc, {"configs": ["ours"]})
+    assert len(warnings) == 1 and warnings[0].startswith("configs.theirs.auth.token: unknown key")
+
+
+def test_secrets_lists_every_credential():
+    configs = {"a": {"auth": {"username": "u", "password": "p1"}}, "b": {"auth": {"auth": "dTpw"}},
+               "c": {"auth": {"identity_token": "tok"}}, "d": {"tls": {"ca_file": "/x"}}}
+    assert secrets(configs) == ["p1", "dTpw", "tok"]

@@ -1,0 +1,152 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import base64
+import subprocess
+
+import pytest
+
+from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import (
+    host_error,
+    normalise,
+    plan,
+    rewrite_errors,
+)
+
+CA_DIR = "/etc/anchorage/registry-ca"
+
+
+@pytest.fixture(scope="module")
+def ca_pem(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pki")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=plan CA",
+                    "-keyout", str(root / "ca.key"), "-out", str(root / "ca.crt")], check=True, capture_output=True)
+    return (root / "ca.crt").read_text()
+
+
+@pytest.mark.parametrize("host", ["registry.example", "registry.example:5000", "10.0.0.5:5000", "[fd00::1]:5000",
+                                  "localhost", "a-b.c-d.example:1"])
+def test_hosts_that_are_fine(host):
+    assert host_error(host) is None
+
+
+@pytest.mark.parametrize("host, words", [
+    ("https://registry.example:5000", "is a URL: give only the host and port (e.g. registry.example:5000)"),
+    ("http://10.0.0.5:5000/v2", "is a URL: give only the host and port (e.g. 10.0.0.5:5000)"),
+    ("registry.example:5000/library", "has a path: give only the host and port (registry.example:5000)"),
+    ("registry.example:99999", "port 99999, outside 1-65535"),
+    ("registry.example:0", "port 0, outside"),
+    ("-bad.example", "is not a host name"),
+    ("reg example", "is not a host name"),
+    ("", "must be a host name"),
+    ("user@registry.example", "is not a host name"),
+])
+def test_hosts_that_are_refused_say_why(host, words):
+    assert words in host_error(host)
+
+
+def test_rewrites_go_cannot_compile_are_refused():
+    errors = rewrite_errors({"^(?!x)": "y", "(a)\\1": "z", "([": "w", "^rancher/(.*)": "mirror/$1"}, "m.rewrite")
+    assert len(errors) == 3
+    assert errors[0].startswith("m.rewrite.^(?!x): Go regular expressions have no look-around")
+    assert "not a regular expression" in errors[2]
+
+
+def test_every_problem_is_reported_with_its_place():
+    registries = [
+        {"host": "https://a.example"},
+        {"host": "b.example", "insecure": True, "ca": "x"},
+        {"host": "c.example", "username": "u"},
+        {"host": "d.example", "mirrors": ["docker.io", {"upstream": "ghcr.io", "path": "v2/x"}, "http://q"]},
+        {"host": "e.example", "token": "t"},
+        {"host": "f.example", "ca": "x", "ca_file": "/ca.pem"},
+        "g.example",
+    ]
+    _result, errors = normalise(registries, {"/ca.pem": "x"})
+    text = "\n".join(errors)
+    assert "node_trust_registries[0].host: 'https://a.example' is a URL" in text
+    assert "node_trust_registries[1]: an insecure registry is plain HTTP" in text
+    assert "node_trust_registries[2]: username and password go together" in text
+    assert "node_trust_registries[3].mirrors[1].path: 'v2/x' must be an absolute URL path" in text
+    assert "node_trust_registries[3].mirrors[2]: 'http://q' is a URL" in text
+    assert "node_trust_registries[4].token: unknown key" in text
+    assert "node_trust_registries[5]: give either ca (PEM text) or ca_file" in text
+    assert "node_trust_registries[6]: must be a mapping" in text
+
+
+def test_duplicate_hosts_and_bad_ca_are_refused(ca_pem):
+    _result, errors = normalise([{"host": "a.example"}, {"host": "A.example"}])
+    assert errors == ["node_trust_registries[1].host: a.example is already listed at node_trust_registries[0]"]
+    _result, errors = normalise([{"host": "a.example", "ca_file": "files/ca.pem"}], {"files/ca.pem": "nope"})
+    assert errors == ["node_trust_registries[0].ca_file: the CA is not PEM: no -----BEGIN CERTIFICATE----- block found"]
+    _result, errors = normalise([{"host": "a.example", "ca_file": "files/ca.pem"}])
+    assert "the content of ca_file 'files/ca.pem' was not read" in errors[0]
+    _result, errors = normalise({"host": "a.example"})
+    assert errors == ["node_trust_registries: must be a list of registries, got dict"]
+
+
+def test_plan_for_an_http_mirror_and_an_https_registry_with_ca_and_credentials(ca_pem):
+    result = plan([
+        {"host": "10.0.0.5:5000", "insecure": True,
+         "mirrors": ["docker.io", {"upstream": "quay.io", "path": "/v2/quay-proxy/"}]},
+        {"host": "Reg.Example:5443", "ca": ca_pem, "username": "robot", "password": "s3cret",
+         "mirrors": [{"upstream": "*"},
+                     {"upstream": "registry-1.docker.io", "path": "/v2", "rewrite": {"^rancher/(.*)": "mirror/rancher/$1"}}]},
+    ], CA_DIR)
+    ca_path = "/etc/anchorage/registry-ca/reg.example:5443/ca.crt"
+    assert result["certificates"] == [{"host": "reg.example:5443", "pem": ca_pem.replace("\r", "")}]
+    assert result["k3s"] == {
+        "mirrors": {
+            "10.0.0.5:5000": {"endpoint": ["http://10.0.0.5:5000"]},
+            "docker.io": {"endpoint": ["http://10.0.0.5:5000", "https://reg.example:5443"],
+                          "rewrite": {"^rancher/(.*)": "mirror/rancher/$1"}},
+            "quay.io": {"endpoint": ["http://10.0.0.5:5000/v2/quay-proxy"]},
+            "*": {"endpoint": ["https://reg.example:5443"]},
+        },
+        "configs": {"reg.example:5443": {"auth": {"username": "robot", "password": "s3cret"},
+                                         "tls": {"ca_file": ca_path}}},
+    }
+    header = {"authorization": "Basic " + base64.b64encode(b"robot:s3cret").decode()}
+    assert result["containerd_hosts"] == [
+        {"name": "10.0.0.5:5000", "server": "http://10.0.0.5:5000",
+         "hosts": [{"url": "http://10.0.0.5:5000", "capabilities": ["pull", "resolve", "push"]}]},
+        {"name": "reg.example:5443", "server": "https://reg.example:5443",
+         "hosts": [{"url": "https://reg.example:5443", "capabilities": ["pull", "resolve", "push"],
+                    "ca": [ca_path], "header": header}]},
+        {"name": "docker.io", "hosts": [
+            {"url": "http://10.0.0.5:5000", "capabilities": ["pull", "resolve"]},
+            {"url": "https://reg.example:5443", "capabilities": ["pull", "resolve"], "ca": [ca_path], "header": header},
+        ]},
+        {"name": "quay.io", "hosts": [{"url": "http://10.0.0.5:5000/v2/quay-proxy", "capabilities": ["pull", "resolve"],
+                                       "override_path": True}]},
+        {"name": "_default", "hosts": [{"url": "https://reg.example:5443", "capabilities": ["pull", "resolve"],
+                                        "ca": [ca_path], "header": header}]},
+    ]
+    assert result["docker"] == {"insecure_registries": ["10.0.0.5:5000"],
+                                "registry_mirrors": ["http://10.0.0.5:5000", "https://reg.example:5443"]}
+    assert result["warnings"] == []
+
+
+def test_docker_cannot_mirror_at_a_path_and_says_so():
+    result = plan([{"host": "harbor.example", "mirrors": [{"upstream": "docker.io", "path": "/v2/hub-proxy"}]}], CA_DIR)
+    assert result["docker"]["registry_mirrors"] == []
+    assert "https://harbor.example/v2/hub-proxy" in result["warnings"][0]
+
+
+def test_conflicting_rewrites_and_bad_entries_raise_one_error_listing_all():
+    with pytest.raises(ValueError, match="rewrite '\\^a' for docker.io is given twice"):
+        plan([{"host": "a.example", "mirrors": [{"upstream": "docker.io", "rewrite": {"^a": "x"}}]},
+              {"host": "b.example", "mirrors": [{"upstream": "docker.io", "rewrite": {"^a": "y"}}]}], CA_DIR)
+    with pytest.raises(ValueError) as raised:
+        plan([{"host": "http://a"}, {"host": "b/c"}], CA_DIR)
+    assert "[0].host" in str(raised.value) and "[1].host" in str(raised.value)
+
+
+def test_an_empty_list_plans_nothing():
+    assert plan([], CA_DIR) == {"certificates": [], "containerd_hosts": [],
+                                "docker": {"insecure_registries": [], "registry_mirrors": []},
+                                "k3s": {"mirrors": {}, "configs": {}}, "warnings": []}

@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import os
+
+from ansible_collections.anchorage.registry.plugins.module_utils._runtimes import libraries, runtimes, unit_state
+
+
+def unit(root, directory, name, target=None):
+    path = root / directory.lstrip("/") / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if target:
+        os.symlink(target, str(path))
+    else:
+        path.write_text("[Service]\nExecStart=/bin/true\n")
+
+
+def test_units_are_found_along_systemds_search_path(tmp_path):
+    unit(tmp_path, "/lib/systemd/system", "containerd.service")
+    unit(tmp_path, "/etc/systemd/system", "k3s.service")
+    unit(tmp_path, "/usr/local/lib/systemd/system", "rke2-agent.service")
+    assert runtimes(str(tmp_path)) == {"runtimes": ["containerd", "k3s", "rke2-agent"], "skipped": [], "masked": []}
+
+
+def test_containerd_under_docker_counts_only_with_a_kubelet(tmp_path):
+    unit(tmp_path, "/lib/systemd/system", "docker.service")
+    unit(tmp_path, "/lib/systemd/system", "containerd.service")
+    assert runtimes(str(tmp_path)) == {"runtimes": ["docker"], "skipped": ["containerd"], "masked": []}
+    unit(tmp_path, "/etc/systemd/system", "kubelet.service")
+    assert runtimes(str(tmp_path)) == {"runtimes": ["docker", "containerd"], "skipped": [], "masked": []}
+
+
+def test_a_mask_in_etc_hides_the_packaged_unit(tmp_path):
+    unit(tmp_path, "/lib/systemd/system", "docker.service")
+    unit(tmp_path, "/etc/systemd/system", "docker.service", target="/dev/null")
+    unit(tmp_path, "/lib/systemd/system", "containerd.service")
+    unit(tmp_path, "/etc/systemd/system", "containerd.service", target="/lib/systemd/system/containerd.service")
+    assert unit_state("docker.service", str(tmp_path)) == "masked"
+    assert runtimes(str(tmp_path)) == {"runtimes": ["containerd"], "skipped": [], "masked": ["docker"]}
+
+
+def test_nothing_installed(tmp_path):
+    assert runtimes(str(tmp_path)) == {"runtimes": [], "skipped": [], "masked": []}
+    assert unit_state("k3s.service", str(tmp_path)) is None
+
+
+def test_libraries_answer_for_this_python():
+    assert libraries() == {"yaml": True, "tomlkit": True}  # both are in the test venv

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import yaml
+
+from ansible_collections.anchorage.registry.plugins.modules import k3s_registries
+
+PASSWORD = "do-not-show-this-registry-password"
+THEIRS = "# written by hand\nmirrors:\n  quay.io:\n    endpoint:\n      - https://quay-mirror.example\n"
+
+
+def args_for(path, **overrides):
+    args = {
+        "path": str(path),
+        "mode": "0600",
+        "mirrors": {"docker.io": {"endpoint": ["https://reg.example:5443"]},
+                    "10.0.0.5:5000": {"endpoint": ["http://10.0.0.5:5000"]}},
+        "configs": {"reg.example:5443": {"auth": {"username": "robot", "password": PASSWORD},
+                                         "tls": {"ca_file": "/etc/anchorage/registry-ca/reg.example:5443/ca.crt"}}},
+    }
+    args.update(overrides)
+    return args
+
+
+def test_check_mode_on_a_fresh_node_writes_nothing(run_module, tmp_path):
+    path = tmp_path / "k3s" / "registries.yaml"
+    result = run_module(k3s_registries, args_for(path), check_mode=True, diff=True)
+    assert result["changed"] is True and result["restart_required"] is True
+    assert not (tmp_path / "k3s").exists()
+    assert "docker.io" in result["diff"]["after"]
+
+
+def test_write_merge_with_others_then_no_op(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text(THEIRS)
+    first = run_module(k3s_registries, args_for(path))
+    assert first["changed"] is True and first["restart_required"] is True
+    data = yaml.safe_load(path.read_text())
+    assert data["mirrors"]["quay.io"] == {"endpoint": ["https://quay-mirror.example"]}
+    assert data["configs"]["reg.example:5443"]["auth"]["password"] == PASSWORD
+    assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
+    state = json.loads((tmp_path / ".registries.yaml.anchorage-owned.json").read_text())
+    assert state == {"configs": ["reg.example:5443"], "mirrors": ["docker.io", "10.0.0.5:5000"]}
+    written = path.read_bytes()
+    second = run_module(k3s_registries, args_for(path))
+    assert second["changed"] is False and second["restart_required"] is False
+    assert path.read_bytes() == written
+
+
+def test_removing_a_registry_removes_only_our_entries(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text(THEIRS)
+    run_module(k3s_registries, args_for(path))
+    result = run_module(k3s_registries, args_for(path, mirrors={}, configs={}))
+    assert result["changed"] is True and result["restart_required"] is True
+    assert yaml.safe_load(path.read_text()) == {"mirrors": {"quay.io": {"endpoint": ["https://quay-mirror.example"]}},
+                                                "configs": {}}
+    assert not (tmp_path / ".registries.yaml.anchorage-owned.json").exists()
+
+
+def test_same_data_written_otherwise_is_left_alone(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    run_module(k3s_registries, args_for(path))
+    data = yaml.safe_load(path.read_text())
+    path.write_text(json.dumps(data))  # JSON is YAML: same data, other text
+    result = run_module(k3s_registries, args_for(path))
+    assert result["changed"] is False and path.read_text() == json.dumps(data)
+
+
+def test_passwords_are_masked_in_output_and_diff(run_module, tmp_path, capsys):
+    path = tmp_path / "registries.yaml"
+    result = run_module(k3s_registries, args_for(path), diff=True)
+    assert PASSWORD not in json.dumps(result)
+    assert PASSWORD in path.read_text()
+
+
+def test_auth_token_fails_before_writing(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text(THEIRS)
+    result = run_module(k3s_registries, args_for(path, configs={"reg.example:5443": {"auth": {"token": "abc"}}}))
+    assert result["failed"] is True
+    assert "configs.reg.example:5443.auth.token: unknown key" in result["msg"]
+    assert "identity_token" in result["msg"]
+    assert path.read_text() == THEIRS and not (tmp_path / ".registries.yaml.anchorage-owned.json").exists()
+
+
+def test_a_file_that_is_not_a_mapping_fails_untouched(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text("- docker.io\n- quay.io\n")
+    result = run_module(k3s_registries, args_for(path))
+    assert result["failed"] is True
+    assert result["msg"] == ("path: %s must be a YAML mapping (mirrors:, configs:), not a list; fix or remove it first"
+                             % path)
+    assert path.read_text() == "- docker.io\n- quay.io\n"
+
+
+def test_a_key_another_writer_set_differently_is_taken_over(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text("mirrors:\n  docker.io:\n    endpoint: [https://theirs]\nconfigs:\n  x:\n    auth:\n      token: t\n")
+    result = run_module(k3s_registries, args_for(path))
+    assert result["taken_over"] == ["mirrors.docker.io"]
+    assert result["owned"]["mirrors"] == ["docker.io", "10.0.0.5:5000"]
+    data = yaml.safe_load(path.read_text())
+    assert data["mirrors"]["docker.io"] == {"endpoint": ["https://reg.example:5443"]}
+    assert data["configs"]["x"] == {"auth": {"token": "t"}}  # someone else's entry: warned about, kept
