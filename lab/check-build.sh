@@ -7,7 +7,7 @@ rm -rf "$out"
 mkdir -p "$out/collections"
 ansible-galaxy collection build --force --output-path "$out" "$root" >/dev/null
 tarball="$(ls "$out"/anchorage-registry-*.tar.gz)"
-ansible-galaxy collection install --offline --no-deps -p "$out/collections" "$tarball" >/dev/null
+ansible-galaxy collection install --force --offline --no-deps -p "$out/collections" "$tarball" >/dev/null
 installed="$out/collections/ansible_collections/anchorage/registry"
 for gone in lab benchmarks .ci Makefile; do
   [[ ! -e "$installed/$gone" ]] || { echo "build: $gone must not ship in the tarball"; exit 1; }
@@ -23,7 +23,7 @@ done
 # A module from the installed tarball runs for real (on localhost, writing to a temp dir).
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-ansible localhost -c local -m anchorage.registry.registry_config \
+ansible localhost -i localhost, -c local -m anchorage.registry.registry_config \
   -a "path=$tmp/config.yml storage={'inmemory':{}}" >/dev/null
 grep -q inmemory "$tmp/config.yml"
 echo "build: $(basename "$tarball") installs; $(wc -w <<<"$modules") modules and $(ls "$installed/roles" | wc -l) roles load; registry_config runs"
