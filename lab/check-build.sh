@@ -23,7 +23,7 @@ done
 # A module from the installed tarball runs for real (on localhost, writing to a temp dir).
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-ansible localhost -i localhost, -c local -m anchorage.registry.registry_config \
+ansible localhost -i localhost, -c local -e "ansible_python_interpreter=$(command -v python)" -m anchorage.registry.registry_config \
   -a "path=$tmp/config.yml storage={'inmemory':{}}" >/dev/null
 grep -q inmemory "$tmp/config.yml"
 echo "build: $(basename "$tarball") installs; $(wc -w <<<"$modules") modules and $(ls "$installed/roles" | wc -l) roles load; registry_config runs"
