@@ -1,0 +1,76 @@
+"""_schema: the config checker shared by the Distribution and zot modules."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
+    deep_merge,
+    drop_none,
+    parse_duration,
+    validate,
+)
+
+SCHEMA = {
+    "type": "object",
+    "required": ["name"],
+    "fields": {
+        "name": {"type": "str"},
+        "port": {"type": "int", "min": 1, "max": 65535},
+        "mode": {"type": "str", "choices": ["a", "b"]},
+        "ttl": {"type": "duration"},
+        "tags": {"type": "list", "items": {"type": "str"}},
+        "labels": {"type": "object", "values": {"type": "str"}},
+        "free": {"type": "object", "extra": True},
+        "even": {"type": "int", "check": lambda v: None if v % 2 == 0 else "must be even"},
+    },
+}
+
+
+@pytest.mark.parametrize("text,seconds", [("0", 0), ("90s", 90), ("1h30m", 5400), ("500ms", 0.5),
+                                          ("1.5h", 5400), ("-2m", -120), ("10us", 1e-5)])
+def test_parse_duration_reads_go_durations(text, seconds):
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["", "5", "1d", "h", "1h 30m", "1m30", 60])
+def test_parse_duration_refuses_what_go_refuses(text):
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_a_valid_document_has_no_errors():
+    doc = {"name": "x", "port": 5000, "mode": "a", "ttl": "1h", "tags": ["t"], "labels": {"k": "v"},
+           "free": {"anything": [1]}, "even": 4}
+    assert validate(doc, SCHEMA) == []
+
+
+@pytest.mark.parametrize(
+    "doc,error",
+    [
+        ({"name": "x", "prot": 1}, "prot: unknown key (known keys here: even, free, labels, mode, name, port, tags, ttl)"),
+        ({}, "name: is required"),
+        ({"name": "x", "port": 0}, "port: 0 is below the minimum 1"),
+        ({"name": "x", "port": 70000}, "port: 70000 is above the maximum 65535"),
+        ({"name": "x", "port": True}, "port: must be an integer, got bool"),
+        ({"name": "x", "mode": "c"}, "mode: 'c' is not one of 'a', 'b'"),
+        ({"name": "x", "ttl": "1d"}, "ttl: '1d' is not a duration"),
+        ({"name": "x", "tags": ["ok", 3]}, "tags[1]: must be a string, got int"),
+        ({"name": "x", "labels": {"k": 1}}, "labels.k: must be a string, got int"),
+        ({"name": "x", "even": 3}, "even: must be even"),
+    ],
+)
+def test_each_error_names_the_path(doc, error):
+    errors = validate(doc, SCHEMA)
+    assert len(errors) == 1
+    assert errors[0].startswith(error)
+
+
+def test_drop_none_removes_unset_options_and_the_empty_mappings_they_leave():
+    assert drop_none({"a": None, "b": {"c": None}, "d": [1, None], "e": {"f": 0}}) == {"d": [1], "e": {"f": 0}}
+
+
+def test_deep_merge_merges_mappings_and_replaces_the_rest():
+    base = {"a": {"b": 1, "c": [1]}, "d": 1}
+    assert deep_merge(base, {"a": {"c": [2]}, "e": 2}) == {"a": {"b": 1, "c": [2]}, "d": 1, "e": 2}
+    assert base == {"a": {"b": 1, "c": [1]}, "d": 1}
