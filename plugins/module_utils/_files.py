@@ -72,7 +72,7 @@ def ensure_directory(module, path, mode=0o755):
 
 def secret_file_args(module, path):
     """File attributes for a file holding secrets: a new file gets mode 0600 unless ``mode`` is set."""
-    file_args = module.load_file_common_arguments(module.params)
+    file_args = module.load_file_common_arguments(module.params, path=path)
     if file_args.get("mode") is None and not os.path.exists(path):
         file_args["mode"] = "0600"
     return file_args

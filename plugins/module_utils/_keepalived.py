@@ -22,7 +22,7 @@ import pwd
 import re
 import tempfile
 
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text
+from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text, secret_file_args
 
 HEADER = "# Managed by anchorage.registry (keepalived_config). Local edits are replaced.\n"
 
@@ -430,8 +430,8 @@ def apply_config(module):
         tested = "passed" if ran else "skipped"
         if not ran:
             module.warn("config test skipped in check mode: %s" % problem)
-    file_args = module.load_file_common_arguments(params)
-    result = apply_text(module, path, text, backup=params["backup"], file_args=file_args)
+    # The file can hold the VRRPv2 password: a new one is private unless mode is given.
+    result = apply_text(module, path, text, backup=params["backup"], file_args=secret_file_args(module, path))
     result.update(
         reload_required=result["content_changed"],
         config_test=tested if params["validate"] else "disabled",

@@ -24,7 +24,7 @@ import posixpath
 import re
 from urllib.parse import urlparse
 
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text
+from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, secret_file_args
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
     deep_merge, join_path, parse_duration, validate)
 
@@ -916,8 +916,9 @@ def run(module):
         "restart_required": False,
     }
     if params.get("dest"):
-        file_args = module.load_file_common_arguments(params, path=params["dest"])
-        written = apply_text(module, params["dest"], text, backup=params.get("backup"), file_args=file_args)
+        # The file can hold S3 keys: a new one is private unless mode is given.
+        written = apply_text(module, params["dest"], text, backup=params.get("backup"),
+                             file_args=secret_file_args(module, params["dest"]))
         result.update(written)
         # zot reloads some keys on a file *write* event; Ansible replaces files by rename,
         # which its watcher can miss, and address, port, TLS and storage need a restart anyway.

@@ -58,6 +58,7 @@ options:
     type: bool
     default: false
 notes:
+  - The file holds registry passwords; a new file is created with mode C(0600) unless O(mode) is given.
   - No k3s binary was run in this collection's tests; the schema comes from k3s's and wharfie's source.
 seealso:
   - name: k3s private registry configuration
@@ -116,6 +117,7 @@ backup_file:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _k3s
+from ansible_collections.anchorage.registry.plugins.module_utils._files import secret_file_args
 from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import load, save
 
 
@@ -136,7 +138,7 @@ def run(module):
     for warning in _k3s.others_warnings(new_doc, new_state):
         module.warn("%s (an entry this module does not own): k3s ignores it silently" % warning)
     result = save(module, path, before, _k3s.render(new_doc, path) if new_doc != doc else None, new_state,
-                  backup=params["backup"], file_args=module.load_file_common_arguments(params))
+                  backup=params["backup"], file_args=secret_file_args(module, path))
     result.update(
         restart_required=result["content_changed"],
         owned=new_state,

@@ -176,7 +176,7 @@ options:
     default: false
 notes:
   - The module never starts, restarts or reloads keepalived. Reload it (SIGHUP) when RV(reload_required) is true.
-  - The file holds O(instances[].auth_pass); give it a O(mode) such as C(0640).
+  - The file holds O(instances[].auth_pass); a new file is created with mode C(0600) unless O(mode) is given.
 seealso:
   - name: keepalived.conf manual
     description: Every keyword the module writes.

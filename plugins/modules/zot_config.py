@@ -89,6 +89,7 @@ notes:
     (v2.1.20 and later). Files the config names (htpasswd, credentials, TLS) are not read.
   - Values of keys zot itself treats as secrets (C(secretkey), C(password), C(clientsecret), ...) are
     masked in the module's output.
+  - O(dest) can hold S3 keys; a new file is created with mode C(0600) unless O(mode) is given.
 seealso:
   - module: anchorage.registry.manifest_apply
 """

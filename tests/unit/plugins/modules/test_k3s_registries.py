@@ -55,6 +55,12 @@ def test_write_merge_with_others_then_no_op(run_module, tmp_path):
     assert path.read_bytes() == written
 
 
+def test_a_new_file_without_mode_is_private(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    run_module(k3s_registries, args_for(path, mode=None))
+    assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
+
+
 def test_removing_a_registry_removes_only_our_entries(run_module, tmp_path):
     path = tmp_path / "registries.yaml"
     path.write_text(THEIRS)

@@ -127,6 +127,17 @@ def test_the_vrrpv2_password_never_appears_in_the_result(run_module, tmp_path, s
     assert "Zq8xW2pL" not in json.dumps(result)
 
 
+def test_a_new_file_without_mode_is_private_and_an_existing_one_keeps_its_mode(run_module, tmp_path, subnet):
+    path = tmp_path / "keepalived.conf"
+    run_module(keepalived_config, args_for(path, subnet, mode=None))
+    assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
+    os.chmod(str(path), 0o640)
+    args = args_for(path, subnet, mode=None)
+    args["instances"][0].update(priority=150)
+    assert run_module(keepalived_config, args)["content_changed"]
+    assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o640
+
+
 def test_a_mode_change_alone_does_not_ask_for_a_reload(run_module, tmp_path, subnet):
     path = tmp_path / "keepalived.conf"
     run_module(keepalived_config, args_for(path, subnet))

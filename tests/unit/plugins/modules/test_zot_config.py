@@ -50,6 +50,12 @@ def test_writes_dest_once_then_nothing_to_do(run_module, tmp_path):
     assert again["changed"] is False
 
 
+def test_a_new_dest_without_mode_is_private(run_module, tmp_path):
+    dest = tmp_path / "config.json"
+    run_module(zot_config, dict(SEED_002, dest=str(dest)))
+    assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o600
+
+
 def test_a_change_is_written_with_a_backup(run_module, tmp_path):
     dest = tmp_path / "config.json"
     run_module(zot_config, dict(SEED_002, dest=str(dest)))
