@@ -51,7 +51,6 @@ def install_by_hand():
             lab.sh("docker", "cp", os.path.join(tmp, name), "%s:/root/%s" % (HOST, name))
 
 
-
 def main():
     trials = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     lab.sample_image()

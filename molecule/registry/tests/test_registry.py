@@ -58,8 +58,26 @@ def test_container_runs_with_restart_policy(server):
     assert server.service("docker").is_enabled
 
 
-def test_port_is_open(server):
-    assert server.socket("tcp://0.0.0.0:5000").is_listening
+def test_default_network_mode_is_the_hosts_stack(server):
+    state = container_state(server)
+    assert state["HostConfig"]["NetworkMode"] == "host" and not state["HostConfig"]["PortBindings"]
+    assert "registry" in server.check_output("ss -Hltnp 'sport = :5000'")
+
+
+def test_bind_address_limits_where_the_registry_listens():
+    proxy = lab_host("reg-proxy")
+    address = proxy.interface("eth0").addresses[0]
+    listening = proxy.check_output("ss -Hltn 'sport = :5000'").split()
+    assert "%s:5000" % address in listening and "*:5000" not in listening
+    assert proxy.run("curl -s http://127.0.0.1:5000/v2/").rc != 0
+
+
+def test_bridge_network_mode_publishes_the_port():
+    upstream = lab_host("reg-upstream")
+    state = container_state(upstream)
+    assert state["HostConfig"]["NetworkMode"] == "bridge"
+    assert state["HostConfig"]["PortBindings"] == {"5000/tcp": [{"HostIp": "0.0.0.0", "HostPort": "5000"}]}
+    assert "docker-proxy" in upstream.check_output("ss -Hltnp 'sport = :5000'")
 
 
 @pytest.mark.parametrize(
