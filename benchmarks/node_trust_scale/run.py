@@ -1,20 +1,27 @@
 """The node_trust role's no-op re-run on 1 lab node and on 8, in one run.
 
-    .venv/bin/python benchmarks/node_trust_scale/run.py [--rounds N] [--keep]
+    .venv/bin/python benchmarks/node_trust_scale/run.py [--rounds N] [--connection ssh|docker] [--keep]
 
 Starts 8 lab host containers (anchorage-lab/host:bookworm, systemd, Docker and containerd)
-named nt-bench-1..8, installs what the role needs and runs it once (not timed). Then it times
-the role's re-run, which must change nothing, on nt-bench-1 alone and on all 8 nodes with
-Ansible's default forks (5), each --rounds times, and prints the median times, their ratio
-(goal: at most 2.0) and the time per node. For scale it also times floor.yml, as many `ping`
-round trips as the role makes, on 1 and 8 nodes: what the lab's connection costs whatever the
-role does. The containers go away at the end unless --keep. No registry is contacted: a no-op
-run only reads the nodes' files.
+named nt-bench-1..8, installs what the role needs (and an SSH server) and runs the role once
+(not timed). Then it times the role's re-run, which must change nothing, on nt-bench-1 alone
+and on all 8 nodes with Ansible's default forks (5), each --rounds times, and prints the median
+times, their ratio (goal: at most 2.0) and the time per node. For scale it also times floor.yml,
+as many `ping` round trips as the role makes, and floor-one.yml, a single one, on 1 and 8
+nodes: what the connection costs whatever the role does. With each time it prints the CPU time
+of the controller (ansible-playbook and its workers) and of the nodes' containers.
+
+Nodes are reached over SSH by default, as real nodes are, with pipelining and a fresh
+ControlPersist directory per run, so every run pays its own handshakes as a new AWX job does.
+--connection docker uses `docker exec` instead (community.docker.docker), the lab's shortcut;
+the CPU dockerd and runc spend on it is then counted nowhere. The containers go away at the end
+unless --keep. No registry is contacted: a no-op run only reads the nodes' files.
 """
 
 import argparse
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -30,6 +37,9 @@ NODES = ["nt-bench-%d" % index for index in range(1, 9)]
 SYSTEMD_FLAGS = ["--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW",
                  "--security-opt", "seccomp=unconfined", "--cgroupns=host",
                  "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp"]
+# What is timed, in order: the role, then what the connection alone costs.
+PLAYBOOKS = {"playbook.yml": "node_trust no-op re-run", "floor.yml": "floor: 5 ping round trips",
+             "floor-one.yml": "floor: 1 ping round trip"}
 BOOT_TIMEOUT = 120
 PLAY_TIMEOUT = 900
 
@@ -62,19 +72,36 @@ def start_lab():
             time.sleep(1)
 
 
-def write_inventory(workdir):
+def node_address(node):
+    return run(["docker", "inspect", "-f", '{{(index .NetworkSettings.Networks "%s").IPAddress}}' % NETWORK, node]).stdout.strip()
+
+
+def write_inventories(workdir):
+    """Two inventories of the same nodes: over docker exec (to prepare them, or --connection
+    docker) and over SSH with a key made for this run."""
     run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=bench CA",
          "-keyout", os.path.join(workdir, "ca.key"), "-out", os.path.join(workdir, "ca.crt")])
-    path = os.path.join(workdir, "inventory.ini")
-    with open(path, "w") as handle:
-        handle.write("[nodes]\n")
-        for node in NODES:
-            handle.write("%s ansible_connection=community.docker.docker ansible_python_interpreter=/usr/bin/python3\n" % node)
-        handle.write("\n[nodes:vars]\nbench_ca_file=%s\n" % os.path.join(workdir, "ca.crt"))
-    return path
+    key = os.path.join(workdir, "id_ed25519")
+    run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "nt-bench", "-f", key])
+    ssh_args = "'-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'"
+    host_vars = {
+        "docker": lambda node: "ansible_connection=community.docker.docker",
+        "ssh": lambda node: "ansible_connection=ssh ansible_host=%s ansible_user=root ansible_ssh_private_key_file=%s "
+                            "ansible_ssh_common_args=%s" % (node_address(node), key, ssh_args),
+    }
+    paths = {}
+    for connection, node_vars in host_vars.items():
+        paths[connection] = os.path.join(workdir, "%s.ini" % connection)
+        with open(paths[connection], "w") as handle:
+            handle.write("[nodes]\n")
+            for node in NODES:
+                handle.write("%s %s\n" % (node, node_vars(node)))
+            handle.write("\n[nodes:vars]\nansible_python_interpreter=/usr/bin/python3\n"
+                         "bench_ca_file=%s\nbench_ssh_public_key=%s\n" % (os.path.join(workdir, "ca.crt"), key + ".pub"))
+    return paths
 
 
-def environment():
+def environment(control_dir):
     env = dict(os.environ)
     env.pop("AWS_CA_BUNDLE", None)
     env.update({
@@ -83,35 +110,69 @@ def environment():
         "ANSIBLE_HOST_KEY_CHECKING": "false",
         "ANSIBLE_FORCE_COLOR": "false",
         "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
+        # SSH's ControlPersist sockets live here: one directory per run, so no run reuses another's.
+        "ANSIBLE_SSH_CONTROL_PATH_DIR": control_dir,
     })
     return env
 
 
+def node_cpu_seconds(nodes):
+    """CPU time the nodes' containers have used so far (cgroup v1 cpuacct or v2 cpu.stat), or None."""
+    total = 0.0
+    for node in nodes:
+        cid = run(["docker", "inspect", "-f", "{{.Id}}", node]).stdout.strip()
+        v1 = "/sys/fs/cgroup/cpuacct/docker/%s/cpuacct.usage" % cid
+        v2 = "/sys/fs/cgroup/system.slice/docker-%s.scope/cpu.stat" % cid
+        if os.path.exists(v1):
+            with open(v1) as handle:
+                total += int(handle.read()) / 1e9
+        elif os.path.exists(v2):
+            with open(v2) as handle:
+                total += int(dict(line.split() for line in handle)["usage_usec"]) / 1e6
+        else:
+            return None
+    return total
+
+
 def play(inventory, playbook, limit=None):
-    """Run a playbook; return (seconds, {host: changed count})."""
+    """Run a playbook; return (seconds, {host: changed count}, controller CPU s, nodes' CPU s)."""
     argv = [os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "-i", inventory, os.path.join(HERE, playbook)]
     if limit:
         argv += ["--limit", limit]
-    started = time.monotonic()
-    done = run(argv, timeout=PLAY_TIMEOUT, env=environment())
-    seconds = time.monotonic() - started
+    nodes = NODES[:1] if limit == NODES[0] else NODES
+    control_dir = tempfile.mkdtemp(prefix="nt-bench-cp.")
+    try:
+        nodes_before, children_before = node_cpu_seconds(nodes), resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.monotonic()
+        done = run(argv, timeout=PLAY_TIMEOUT, env=environment(control_dir))
+        seconds = time.monotonic() - started
+        nodes_after, children_after = node_cpu_seconds(nodes), resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        # Ends the run's SSH masters with their sockets.
+        for socket in os.listdir(control_dir):
+            run(["ssh", "-o", "ControlPath=" + os.path.join(control_dir, socket), "-O", "exit", "nt-bench"], check=False)
+        shutil.rmtree(control_dir, ignore_errors=True)
     changed = dict((host, int(count)) for host, count in re.findall(r"^(\S+)\s+: ok=\d+\s+changed=(\d+)", done.stdout, re.M))
-    return seconds, changed
+    controller_cpu = sum(getattr(children_after, field) - getattr(children_before, field) for field in ("ru_utime", "ru_stime"))
+    nodes_cpu = None if nodes_before is None or nodes_after is None else nodes_after - nodes_before
+    return seconds, changed, controller_cpu, nodes_cpu
 
 
 def timed_noop(inventory, playbook, limit, rounds):
-    times = []
+    """Medians over the rounds of: wall time, the controller's CPU time, the nodes' CPU time."""
+    samples = []
     for _ in range(rounds):
-        seconds, changed = play(inventory, playbook, limit)
+        seconds, changed, controller_cpu, nodes_cpu = play(inventory, playbook, limit)
         if any(changed.values()):
             raise SystemExit("the re-run changed something, so it is not a no-op: %s" % changed)
-        times.append(seconds)
-    return statistics.median(times)
+        samples.append((seconds, controller_cpu, nodes_cpu))
+    return [statistics.median(column) if None not in column else None for column in zip(*samples)]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="timed runs per size (median is reported)")
+    parser.add_argument("--connection", choices=("ssh", "docker"), default="ssh", help="how Ansible reaches the nodes")
     parser.add_argument("--keep", action="store_true", help="leave the lab containers running")
     args = parser.parse_args()
     if not os.path.exists(os.path.join(ROOT, ".build", "collections", "ansible_collections", "anchorage", "registry")):
@@ -119,21 +180,28 @@ def main():
     workdir = tempfile.mkdtemp(prefix="nt-bench.")
     try:
         start_lab()
-        inventory = write_inventory(workdir)
-        play(inventory, "setup.yml")
+        inventories = write_inventories(workdir)
+        play(inventories["docker"], "setup.yml")
+        inventory = inventories[args.connection]
+        play(inventory, "playbook.yml")
         results = dict((playbook, (timed_noop(inventory, playbook, NODES[0], args.rounds),
                                    timed_noop(inventory, playbook, "nodes", args.rounds)))
-                       for playbook in ("playbook.yml", "floor.yml"))
+                       for playbook in PLAYBOOKS)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if not args.keep:
             remove_lab()
-    print("median of %d runs, default forks; load average now %s" % (args.rounds, os.getloadavg()[0]))
-    for playbook, title in (("playbook.yml", "node_trust no-op re-run"), ("floor.yml", "floor: 5 ping round trips")):
-        one, eight = results[playbook]
+    cores = os.cpu_count()
+    print("median of %d runs over %s, default forks, %d cores shared by the controller and every node"
+          % (args.rounds, args.connection, cores))
+    for playbook, title in PLAYBOOKS.items():
         print("%s:" % title)
-        print("  1 node : %6.2f s" % one)
-        print("  8 nodes: %6.2f s  (%.2f s per node)" % (eight, eight / len(NODES)))
+        for label, (wall, controller_cpu, nodes_cpu) in zip(("1 node ", "8 nodes"), results[playbook]):
+            busy = "" if nodes_cpu is None else ", nodes %5.2f s; CPU busy %3.0f%%" % (
+                nodes_cpu, 100 * (controller_cpu + nodes_cpu) / (wall * cores))
+            print("  %s: %6.2f s  CPU: controller %5.2f s%s" % (label, wall, controller_cpu, busy))
+        one, eight = results[playbook][0][0], results[playbook][1][0]
+        print("  per node (8 nodes): %.2f s" % (eight / len(NODES)))
         print("  ratio 8/1: %.2f%s" % (eight / one, " (goal <= 2.0)" if playbook == "playbook.yml" else ""))
     return 0
 
