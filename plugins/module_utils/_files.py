@@ -14,6 +14,7 @@ backups, modes and atomic replacement behave the same way everywhere.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 
 
@@ -36,8 +37,18 @@ def text_diff(path, before, after):
     }
 
 
-def _write_atomic(module, path, text):
-    """Write text next to path, then rename it over path (never a half-written file)."""
+def _is_private(mode):
+    """True for an octal mode that gives group and others nothing (0600, "0640" is not)."""
+    if isinstance(mode, int):
+        return not mode & 0o077
+    return isinstance(mode, str) and bool(re.match(r"^0?[0-7]{3,4}$", mode)) and not int(mode, 8) & 0o077
+
+
+def _write_atomic(module, path, text, private=False):
+    """Write text next to path, then rename it over path (never a half-written file).
+
+    ``private``: a new file must never be readable by others, not even between the rename
+    (which gives a new file the umask's mode) and the caller setting its final mode."""
     directory = os.path.dirname(path) or "."
     fd, tmp_path = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
     module.add_cleanup_file(tmp_path)
@@ -54,7 +65,12 @@ def _write_atomic(module, path, text):
                 os.chown(tmp_path, stat.st_uid, stat.st_gid)
             except PermissionError:
                 pass
-        module.atomic_move(tmp_path, path)
+        umask = os.umask(0o077) if private and not os.path.exists(path) else None
+        try:
+            module.atomic_move(tmp_path, path)
+        finally:
+            if umask is not None:
+                os.umask(umask)
     except Exception:
         if os.path.exists(tmp_path):
             os.unlink(tmp_path)
@@ -94,7 +110,7 @@ def apply_text(module, path, text, backup=False, file_args=None):
         ensure_directory(module, os.path.dirname(path) or ".")
         if backup and before is not None:
             result["backup_file"] = module.backup_local(path)
-        _write_atomic(module, path, text)
+        _write_atomic(module, path, text, private=_is_private((file_args or {}).get("mode")))
     if file_args:
         file_args = dict(file_args, path=path)
         if module.check_mode and not os.path.exists(path):

@@ -28,6 +28,25 @@ def mode_of(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+def test_a_new_private_file_is_never_readable_by_others(tmp_path, monkeypatch):
+    path = str(tmp_path / "secret.yml")
+    module = make_module(tmp_path, path=path, mode="0600")
+    modes = []
+    move = module.atomic_move
+
+    def recording_move(src, dest, *args, **kwargs):
+        move(src, dest, *args, **kwargs)
+        modes.append(mode_of(dest))  # before apply_text sets the final mode
+
+    monkeypatch.setattr(module, "atomic_move", recording_move)
+    old_umask = os.umask(0o022)  # a usual umask, which would make the renamed file 0644
+    try:
+        apply_text(module, path, "password: x\n", file_args=module.load_file_common_arguments(module.params))
+    finally:
+        os.umask(old_umask)
+    assert modes == [0o600] and mode_of(path) == 0o600
+
+
 def test_new_file_is_written_with_the_given_mode_and_a_diff(tmp_path):
     path = str(tmp_path / "sub" / "config.yml")
     module = make_module(tmp_path, path=path, mode="0640")
