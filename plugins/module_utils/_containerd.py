@@ -37,6 +37,7 @@ REGISTRY_TABLE = {
     3: ("plugins", "io.containerd.cri.v1.images", "registry"),
 }
 _URL = re.compile(r"^https?://(?P<host>[^/?#@]+)(?P<path>/[^?#]*)?$")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _VERSION = re.compile(r"\bv?(\d+)\.(\d+)\.(\d+)")
 
 
@@ -119,6 +120,30 @@ def has_secrets(entry):
     return any(host.get("header") for host in entry["hosts"])
 
 
+def header_values(text):
+    """Every header value in a hosts.toml (credentials, maybe), to mask."""
+    if not HAS_TOMLKIT:
+        # Without a TOML parser: the quoted values under any header table.
+        values, in_header = [], False
+        for line in text.splitlines():
+            if line.strip().startswith("["):
+                in_header = line.strip().rstrip("]").endswith("header")
+            elif in_header:
+                values.extend(_QUOTED.findall(line.partition("=")[2]))
+        return values
+    try:
+        doc = tomlkit.parse(text).unwrap()
+    except tomlkit.exceptions.ParseError:  # someone else's broken file: containerd cannot read it either
+        return []
+    hosts = [host for host in (doc.get("host") or {}).values() if isinstance(host, dict)]
+    tables = [doc.get("header")] + [host.get("header") for host in hosts]
+    values = []
+    for table in tables:
+        for value in (table or {}).values() if isinstance(table, dict) else []:
+            values.extend(str(item) for item in (value if isinstance(value, list) else [value]))
+    return values
+
+
 def binary_major(version_output):
     """containerd's major version from ``containerd --version``; None when it cannot be read."""
     match = _VERSION.search(version_output or "")
@@ -133,7 +158,7 @@ def config_version(doc, major, path):
             raise ValueError("%s has no `version` key, so containerd reads it as version 1, which this module "
                              "does not edit: migrate it (containerd config migrate) or add version = 2" % path)
         if major is None:
-            raise ValueError("%s is empty and `containerd --version` could not be read: set the version option"
+            raise ValueError("%s is empty and `containerd --version` could not be read: write version = 2 or 3 into it"
                              % path)
         return 3 if major >= 2 else 2
     if isinstance(version, bool) or version not in REGISTRY_TABLE:

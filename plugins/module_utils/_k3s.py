@@ -72,11 +72,12 @@ SCHEMA = {
 
 
 def _config_errors(config, where):
+    # A tls or auth that is not a mapping has its error from the schema already.
     errors = []
-    tls = config.get("tls") or {}
+    tls = config.get("tls") if isinstance(config.get("tls"), dict) else {}
     if bool(tls.get("cert_file")) != bool(tls.get("key_file")):
         errors.append("%s.tls: cert_file and key_file go together (k3s refuses one without the other)" % where)
-    auth = config.get("auth") or {}
+    auth = config.get("auth") if isinstance(config.get("auth"), dict) else {}
     if bool(auth.get("username")) != bool(auth.get("password")):
         errors.append("%s.auth: username and password go together" % where)
     return errors
@@ -96,7 +97,9 @@ def section_errors(section, value):
         if not isinstance(item, dict):
             continue
         if section == "mirrors":
-            errors.extend(rewrite_errors(item.get("rewrite") or {}, join_path(where, "rewrite")))
+            rewrite = item.get("rewrite")
+            if isinstance(rewrite, dict):
+                errors.extend(rewrite_errors(rewrite, join_path(where, "rewrite")))
         else:
             errors.extend(_config_errors(item, where))
     return errors
@@ -109,7 +112,10 @@ def parse(text, path):
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ValueError("%s is not valid YAML: %s" % (path, exc))
+        # Not str(exc): PyYAML quotes the offending line, which may hold a password.
+        mark = getattr(exc, "problem_mark", None)
+        where = " at line %d, column %d" % (mark.line + 1, mark.column + 1) if mark else ""
+        raise ValueError("%s is not valid YAML%s: %s" % (path, where, getattr(exc, "problem", None) or "parse error"))
     if doc is None:
         return {}
     if not isinstance(doc, dict):
@@ -149,6 +155,7 @@ def render(doc, path):
 
 
 def secrets(configs):
-    """Credential values to mask in the module's output and diff."""
-    return [auth[key] for auth in (c.get("auth") or {} for c in configs.values())
+    """Credential values in a configs section (ours or another writer's), to mask in the diff."""
+    auths = [entry.get("auth") for entry in configs.values() if isinstance(entry, dict)]
+    return [str(auth[key]) for auth in auths if isinstance(auth, dict)
             for key in ("password", "auth", "identity_token") if auth.get(key)]

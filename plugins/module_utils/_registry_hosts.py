@@ -77,7 +77,10 @@ def rewrite_errors(rewrites, path):
     """k3s compiles each key as a Go regular expression; reject what Go cannot compile."""
     errors = []
     for pattern in rewrites:
-        where = join_path(path, pattern)
+        where = join_path(path, str(pattern))
+        if not isinstance(pattern, str):
+            errors.append("%s: a rewrite pattern must be a string" % where)
+            continue
         if _NOT_RE2.search(pattern):
             errors.append("%s: Go regular expressions have no look-around or back-references" % where)
             continue

@@ -130,9 +130,13 @@ removed:
   elements: str
 """
 
+import glob
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _containerd
+from ansible_collections.anchorage.registry.plugins.module_utils._files import read_text
 from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import report, sync_tree
 
 
@@ -141,6 +145,9 @@ def run(module):
     errors = _containerd.entry_errors(entries)
     if errors:
         module.fail_json(msg="; ".join(errors))
+    # Headers in the files already there (old credentials) would otherwise show in the diff.
+    for existing in glob.glob(os.path.join(module.params["path"], "*", _containerd.HOSTS_FILE)):
+        module.no_log_values.update(_containerd.header_values(read_text(existing) or ""))
     wanted = {}
     for entry in entries:
         mode = "0600" if _containerd.has_secrets(entry) else "0644"

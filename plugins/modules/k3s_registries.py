@@ -49,7 +49,9 @@ options:
       - Map of endpoint host (C(host[:port]) as it appears in a mirror endpoint, not the upstream name) to
         C(auth) (C(username)/C(password), C(auth), C(identity_token)) and C(tls) (C(ca_file), C(cert_file),
         C(key_file), C(insecure_skip_verify)).
-      - Credential values are masked in the module's output and diff.
+      - Every value here (credentials, user names, file paths) is masked in the module's output and diff,
+        and kept out of the log the node writes of each module call; credentials already in the file are
+        masked too.
     type: dict
     default: {}
   backup:
@@ -125,12 +127,12 @@ def run(module):
     params = module.params
     path = params["path"]
     wanted = {"mirrors": params["mirrors"], "configs": params["configs"]}
-    for value in _k3s.secrets(params["configs"]):
-        module.no_log_values.add(value)
     errors = _k3s.section_errors("mirrors", wanted["mirrors"]) + _k3s.section_errors("configs", wanted["configs"])
     if errors:
         module.fail_json(msg="; ".join(errors))
     before, doc, state = load(module, path, _k3s.parse)
+    # The file's own credentials (old ones, other writers') would otherwise show in the diff.
+    module.no_log_values.update(_k3s.secrets(doc.get("configs") or {}))
     new_doc, new_state, taken = _k3s.merge(doc, wanted, state)
     for key in taken:
         module.warn("%s in %s was set by another writer; it is replaced and owned by this module from now on"
@@ -152,7 +154,8 @@ def main():
         argument_spec=dict(
             path=dict(type="path", default="/etc/rancher/k3s/registries.yaml"),
             mirrors=dict(type="dict", default={}),
-            configs=dict(type="dict", default={}),
+            # no_log: the invocation is logged on the node before the module runs.
+            configs=dict(type="dict", default={}, no_log=True),
             backup=dict(type="bool", default=False),
         ),
         add_file_common_args=True,

@@ -78,7 +78,7 @@ def test_every_problem_is_reported_with_its_place():
     assert "node_trust_registries[6]: must be a mapping" in text
 
 
-def test_duplicate_hosts_and_bad_ca_are_refused(ca_pem):
+def test_duplicate_hosts_and_bad_ca_are_refused():
     _result, errors = normalise([{"host": "a.example"}, {"host": "A.example"}])
     assert errors == ["node_trust_registries[1].host: a.example is already listed at node_trust_registries[0]"]
     _result, errors = normalise([{"host": "a.example", "ca_file": "files/ca.pem"}], {"files/ca.pem": "nope"})

@@ -45,6 +45,17 @@ def test_header_values_are_masked_in_the_output(run_module, tmp_path):
     assert "do-not-show-this-header" not in json.dumps(result)
 
 
+def test_old_header_values_are_masked_when_they_change_or_leave(run_module, tmp_path):
+    root = tmp_path / "certs.d"
+    old = registries()
+    old[1]["hosts"][0]["header"] = {"authorization": "Basic old-credential-Zx9"}
+    run_module(containerd_hosts, {"path": str(root), "registries": old})
+    rotated = run_module(containerd_hosts, {"path": str(root), "registries": registries()}, diff=True)
+    assert rotated["changed"] is True and "old-credential-Zx9" not in json.dumps(rotated)
+    removed = run_module(containerd_hosts, {"path": str(root), "registries": registries()[:1]}, diff=True)
+    assert removed["changed"] is True and "do-not-show-this-header" not in json.dumps(removed)
+
+
 def test_a_registry_leaving_the_list_leaves_the_disk_and_others_dirs_stay(run_module, tmp_path):
     root = tmp_path / "certs.d"
     (root / "quay.io").mkdir(parents=True)

@@ -9,6 +9,7 @@ import json
 import os
 import stat
 
+import pytest
 import yaml
 
 from ansible_collections.anchorage.registry.plugins.modules import k3s_registries
@@ -81,11 +82,41 @@ def test_same_data_written_otherwise_is_left_alone(run_module, tmp_path):
     assert result["changed"] is False and path.read_text() == json.dumps(data)
 
 
-def test_passwords_are_masked_in_output_and_diff(run_module, tmp_path, capsys):
+def test_passwords_are_masked_in_output_and_diff(run_module, tmp_path):
     path = tmp_path / "registries.yaml"
     result = run_module(k3s_registries, args_for(path), diff=True)
     assert PASSWORD not in json.dumps(result)
     assert PASSWORD in path.read_text()
+
+
+def test_credentials_already_in_the_file_are_masked_too(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text("configs:\n  other.example:\n    auth:\n      username: u\n      password: theirs-Secret1\n")
+    run_module(k3s_registries, args_for(path, configs={"reg.example:5443": {"auth": {"username": "robot", "password": "old-Secret2"}}}))
+    result = run_module(k3s_registries, args_for(path), diff=True)  # our password rotated
+    assert result["changed"] is True
+    text = json.dumps(result)
+    assert "theirs-Secret1" not in text and "old-Secret2" not in text and PASSWORD not in text
+    assert "theirs-Secret1" in path.read_text() and PASSWORD in path.read_text()
+
+
+@pytest.mark.parametrize("configs, expected", [
+    # (every value of configs is a no_log value: a one-letter one would be masked inside the key names)
+    ({"reg.example:5443": {"tls": "/etc/ca.crt"}}, "configs.reg.example:5443.tls"),
+    ({"reg.example:5443": {"auth": ["robot"]}}, "configs.reg.example:5443.auth"),
+    ({"reg.example:5443": "robot"}, "configs.reg.example:5443"),
+])
+def test_malformed_configs_fail_naming_the_key(run_module, tmp_path, configs, expected):
+    result = run_module(k3s_registries, args_for(tmp_path / "registries.yaml", configs=configs))
+    assert result["failed"] is True and expected in result["msg"] and "Traceback" not in result["msg"]
+
+
+def test_a_file_that_is_not_yaml_fails_without_quoting_it(run_module, tmp_path):
+    path = tmp_path / "registries.yaml"
+    path.write_text("configs:\n  reg:\n    auth:\n      password: s3cr:et: x\n")
+    result = run_module(k3s_registries, args_for(path))
+    assert result["failed"] is True and "is not valid YAML at line 4" in result["msg"]
+    assert "s3cr" not in result["msg"]
 
 
 def test_auth_token_fails_before_writing(run_module, tmp_path):
