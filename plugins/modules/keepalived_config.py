@@ -234,7 +234,9 @@ reload_required:
 config_test:
   description:
     - C(passed) when C(keepalived --config-test) accepted new content, C(unchanged) when the content was
-      already live, C(skipped) in check mode without keepalived, C(disabled) when O(validate=false).
+      already live, C(skipped) in check mode when keepalived is missing or rejects the content (a warning says
+      why, as the script user and scripts it needs may only come with the real run), C(disabled) when
+      O(validate=false).
   returned: always
   type: str
   sample: passed

@@ -166,6 +166,9 @@ def test_a_directory_that_is_not_shared_is_refused():
     assert "ha-reg2 does not see the file ha-reg1 wrote in /srv/registry-local: that directory is not shared" in output, output[-3000:]
     # The check stopped the play on every node before anything was deployed.
     assert all(item["changed"] == 0 for item in recap(done.stdout).values()), recap(done.stdout)
+    # The probe's marker is removed even though the check failed.
+    for node in NODES:
+        assert CLUSTER.on(node, "ls", "-A", "/srv/registry-local").stdout.split() == []
     for node in NODES:
         assert CLUSTER.on(node, "docker", "inspect", "-f", "{{.State.Running}}", "anchorage-registry").stdout.strip() == "true"
 
