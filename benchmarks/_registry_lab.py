@@ -40,7 +40,7 @@ def start_hosts(names):
     for name in names:
         deadline = time.monotonic() + 90
         while subprocess.run(["docker", "exec", name, "systemctl", "is-system-running"],
-                             capture_output=True, text=True, check=False).stdout.strip() not in ("running", "degraded"):
+                             capture_output=True, text=True, check=False, timeout=10).stdout.strip() not in ("running", "degraded"):
             if time.monotonic() > deadline:
                 raise SystemExit("%s: systemd did not come up" % name)
             time.sleep(1)
@@ -69,7 +69,8 @@ def deploy(hosts_vars):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"))
     env.pop("AWS_CA_BUNDLE", None)
     try:
-        sh("ansible-playbook", "-i", inventory.name, "anchorage.registry.registry", env=env, timeout=900)
+        sh(os.path.join(ROOT, ".venv", "bin", "ansible-playbook"), "-i", inventory.name, "anchorage.registry.registry",
+           env=env, timeout=900)
     finally:
         os.unlink(inventory.name)
 
@@ -96,7 +97,8 @@ def sample_image():
 
 def wait_for_registry(ip, port=5000, seconds=60):
     deadline = time.monotonic() + seconds
-    while subprocess.run(["curl", "-sf", "-o", "/dev/null", "http://%s:%d/v2/" % (ip, port)], check=False).returncode:
+    while subprocess.run(["curl", "-sf", "--max-time", "2", "-o", "/dev/null", "http://%s:%d/v2/" % (ip, port)],
+                         check=False, timeout=10).returncode:
         if time.monotonic() > deadline:
             raise SystemExit("%s:%d did not answer on /v2/" % (ip, port))
         time.sleep(0.5)

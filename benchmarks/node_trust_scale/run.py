@@ -163,6 +163,9 @@ def timed_noop(inventory, playbook, limit, rounds):
     samples = []
     for _ in range(rounds):
         seconds, changed, controller_cpu, nodes_cpu = play(inventory, playbook, limit)
+        expected = NODES[:1] if limit == NODES[0] else NODES
+        if sorted(changed) != sorted(expected):
+            raise SystemExit("the play recap does not list exactly %s: %s" % (expected, changed))
         if any(changed.values()):
             raise SystemExit("the re-run changed something, so it is not a no-op: %s" % changed)
         samples.append((seconds, controller_cpu, nodes_cpu))
