@@ -17,7 +17,8 @@ description:
     C(http.tls)) are mounted at exactly those paths; the spec must provide each of them.
   - Fails, rendering nothing, when the spec is wrong, for example a NodePort outside 30000-32767,
     several replicas on one ReadWriteOnce volume, or S3 credentials without an s3 storage driver.
-  - The zot role calls it; see that role's variables (C(zot_*), without the prefix) for every spec key.
+  - The zot role calls it. The spec's keys are that role's variables without the C(zot_) prefix, with the same
+    defaults and choices (read from the role's C(meta/argument_specs.yml)); keys the spec leaves out take those defaults.
 author:
   - anchorage.registry contributors (@anchorage-registry)
 options:
@@ -43,19 +44,33 @@ _value:
   type: dict
 """
 
+import os
+
+import yaml
+
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.anchorage.registry.plugins.module_utils._manifests import prune_selector, with_defaults
+from ansible_collections.anchorage.registry.plugins.module_utils._manifests import prune_selector, spec_settings, with_defaults
 from ansible_collections.anchorage.registry.plugins.module_utils._manifests import zot_manifests as render
+
+# The one declaration of the spec's keys, defaults and choices: the zot role's options.
+ARGUMENT_SPECS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "roles", "zot", "meta", "argument_specs.yml")
+
+
+def role_settings():
+    """The zot role's options without their prefix (read on each call: the result is mutable)."""
+    with open(ARGUMENT_SPECS, encoding="utf-8") as handle:
+        return spec_settings(yaml.safe_load(handle))
 
 
 def zot_manifests(config_json, spec):
     if not isinstance(spec, dict):
         raise AnsibleFilterError("zot_manifests: the spec must be a mapping")
-    manifests, errors = render(str(config_json), spec)
+    settings = role_settings()
+    manifests, errors = render(str(config_json), spec, settings)
     if errors:
         raise AnsibleFilterError("zot deployment: %s" % "; ".join(errors))
-    return {"manifests": manifests, "prune_selector": prune_selector(with_defaults(spec))}
+    return {"manifests": manifests, "prune_selector": prune_selector(with_defaults(spec, settings))}
 
 
 class FilterModule(object):

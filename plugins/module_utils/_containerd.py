@@ -16,11 +16,21 @@ and ``plugins."io.containerd.cri.v1.images".registry`` in version 3 (containerd 
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 import re
 import traceback
 
-from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import host_error
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import (
+    RESTART,
+    ConfigFormat,
+    Invalid,
+    Merged,
+    TreeFormat,
+)
+from ansible_collections.anchorage.registry.plugins.module_utils._files import read_text
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import host_errors, unique_errors, url_errors
 
 try:
     import tomlkit
@@ -36,48 +46,26 @@ REGISTRY_TABLE = {
     2: ("plugins", "io.containerd.grpc.v1.cri", "registry"),
     3: ("plugins", "io.containerd.cri.v1.images", "registry"),
 }
-_URL = re.compile(r"^https?://(?P<host>[^/?#@]+)(?P<path>/[^?#]*)?$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _VERSION = re.compile(r"\bv?(\d+)\.(\d+)\.(\d+)")
-
-
-def name_error(name):
-    """A certs.d directory: a registry host[:port], or _default for every registry."""
-    return None if name == "_default" else host_error(name)
-
-
-def url_error(url):
-    match = _URL.match(url)
-    if not match:
-        return "%r must be an http:// or https:// URL (a path is allowed, with override_path)" % url
-    return host_error(match.group("host"))
 
 
 def entry_errors(entries):
     """Errors in the ``registries`` option, each naming its place."""
     errors = []
-    seen = set()
     for index, entry in enumerate(entries):
         where = "registries[%d]" % index
-        message = name_error(entry["name"])
-        if message:
-            errors.append("%s.name: %s" % (where, message))
-        if entry["name"] in seen:
-            errors.append("%s.name: %s is listed twice" % (where, entry["name"]))
-        seen.add(entry["name"])
+        # A certs.d directory: a registry host[:port], or _default for every registry.
+        errors.extend(host_errors(entry["name"], where + ".name", also=("_default",)))
         if entry.get("server"):
-            message = url_error(entry["server"])
-            if message:
-                errors.append("%s.server: %s" % (where, message))
+            errors.extend(url_errors(entry["server"], where + ".server"))
         if not entry.get("hosts"):
             # containerd 1.6 drops a hosts.toml without [host] tables ("invalid `host` tree").
             errors.append("%s.hosts: give at least one host (list the server itself as one); containerd 1.6 "
                           "ignores a hosts.toml without [host] tables" % where)
         for position, host in enumerate(entry.get("hosts") or []):
-            message = url_error(host["url"])
-            if message:
-                errors.append("%s.hosts[%d].url: %s" % (where, position, message))
-    return errors
+            errors.extend(url_errors(host["url"], "%s.hosts[%d].url" % (where, position)))
+    return errors + unique_errors(entries, "registries", "name")
 
 
 def _toml(value):
@@ -198,3 +186,63 @@ def set_config_path(text, config_path, major, path):
         return text, version, before
     table["config_path"] = config_path
     return tomlkit.dumps(doc), version, before
+
+
+class ContainerdHosts(TreeFormat):
+    """certs.d/<namespace>/hosts.toml for the containerd_hosts module: one managed directory each."""
+
+    signal = None  # containerd reads hosts.toml on every pull
+    tree_option = "registries"
+
+    def secrets(self, params):
+        return [value for entry in params["registries"] for host in entry["hosts"]
+                for value in (host.get("header") or {}).values()]
+
+    def build(self, params, facts):
+        entries = params["registries"]
+        errors = entry_errors(entries)
+        if errors:
+            raise Invalid(errors)
+        files = {}
+        for entry in entries:
+            mode = "0600" if has_secrets(entry) else "0644"
+            files[entry["name"]] = {HOSTS_FILE: (render_hosts_toml(entry), mode)}
+        return {"destinations": [(params["path"], "tree", files)]}
+
+    def file_secrets(self, doc):
+        # Headers in the files already there (old credentials) would otherwise show in the diff.
+        values = []
+        for root, layout, files in doc:
+            for existing in glob.glob(os.path.join(root, "*", HOSTS_FILE)):
+                values.extend(header_values(read_text(existing) or ""))
+        return values
+
+
+class ContainerdConfig(ConfigFormat):
+    """config.toml for the containerd_config module: only the CRI registry's config_path is ours."""
+
+    signal = RESTART  # the CRI plugin reads config_path at start
+    libraries = (("tomlkit", HAS_TOMLKIT, TOMLKIT_IMPORT_ERROR),)
+
+    def probe(self, module):
+        """containerd's major version (which config version an empty file gets); None without containerd."""
+        binary = module.get_bin_path("containerd")
+        if not binary:
+            return {"major": None}
+        rc, out, err = module.run_command([binary, "--version"])
+        return {"major": binary_major(out) if rc == 0 else None}
+
+    def build(self, params, facts):
+        if not params["config_path"].startswith("/"):
+            raise Invalid("config_path: %r must be an absolute directory path" % params["config_path"])
+        return {"config_path": params["config_path"], "major": facts["major"], "path": params["path"]}
+
+    def merge(self, doc, wanted, owned):
+        text, version, previous = set_config_path(doc, wanted["config_path"], wanted["major"], wanted["path"])
+        return Merged(text, report={"version": version, "previous_config_path": previous})
+
+    def render(self, doc, path):
+        return doc
+
+    def report(self, wanted, outcome):
+        return outcome.report

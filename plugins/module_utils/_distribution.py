@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import os
 import traceback
-from urllib.parse import urlparse
 
 try:
     import yaml
@@ -30,9 +29,9 @@ except ImportError:
     HAS_YAML = False
     YAML_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.basic import missing_required_lib
-
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text, secret_file_args, text_diff
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import listen_errors, url_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
+from ansible_collections.anchorage.registry.plugins.module_utils._files import text_diff
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import drop_none, validate
 
 MASK = "********"
@@ -72,42 +71,27 @@ HEADERS = _obj({}, values=STRINGS)
 SECRET_HEADERS = _obj({}, values=_list(_s(), secret=True))
 
 
-def check_url(value, schemes=("http", "https")):
-    """Error text unless ``value`` is an absolute URL with one of ``schemes``."""
-    parsed = urlparse(value)
-    if parsed.scheme not in schemes or not parsed.netloc:
-        return "%r is not an %s URL" % (value, " or ".join(schemes))
-    return None
+def _url(value, where):
+    # Any http(s) URL, query included: a notification endpoint may carry one.
+    return url_errors(value, where, query=True)
 
 
-def check_listen(value):
-    """Error text unless ``value`` is HOST:PORT (host may be empty or [IPv6]) with a port 1-65535."""
-    host, sep, port = value.rpartition(":")
-    if not sep:
-        return "%r must be HOST:PORT (e.g. :5000 or 127.0.0.1:5000)" % value
-    if not port.isdigit() or not 1 <= int(port) <= 65535:
-        return "port %r must be a number from 1 to 65535" % port
-    if ":" in host and not (host.startswith("[") and host.endswith("]")):
-        return "%r: write an IPv6 host in brackets, e.g. [::1]:5000" % value
-    return None
-
-
-def _check_prefix(value):
+def _prefix_errors(value, where):
     if not (value.startswith("/") and value.endswith("/")):
-        return "%r must start and end with a slash, e.g. /registry/" % value
-    return None
+        return ["%s: %r must start and end with a slash, e.g. /registry/" % (where, value)]
+    return []
 
 
-def _check_chunk(multiple, minimum):
-    def check(value):
+def _chunk_errors(multiple, minimum):
+    def check(value, where):
         if value < minimum or value % multiple:
-            return "%d must be a multiple of %d and at least %d" % (value, multiple, minimum)
-        return None
+            return ["%s: %d must be a multiple of %d and at least %d" % (where, value, multiple, minimum)]
+        return []
     return check
 
 
-def _check_inmemory(value):
-    return None if value in (None, {}) else "the inmemory driver takes no parameters"
+def _inmemory_errors(value, where):
+    return [] if value in (None, {}) else ["%s: the inmemory driver takes no parameters" % where]
 
 
 _HOOK = _obj({
@@ -133,7 +117,7 @@ _DRIVERS = {
     "filesystem": _obj({"rootdirectory": _s(), "maxthreads": dict(INT, min=25)}),
     "s3": _obj({
         "accesskey": _s(), "secretkey": SECRET, "sessiontoken": SECRET,
-        "region": _s(), "regionendpoint": _s(check=check_url), "forcepathstyle": BOOL,
+        "region": _s(), "regionendpoint": _s(check=_url), "forcepathstyle": BOOL,
         "accelerate": BOOL, "bucket": _s(), "encrypt": BOOL, "keyid": _s(), "secure": BOOL,
         "skipverify": BOOL, "v4auth": BOOL, "chunksize": dict(INT, min=5242880),
         "multipartcopychunksize": INT, "multipartcopymaxconcurrency": dict(INT, min=1),
@@ -147,7 +131,7 @@ _DRIVERS = {
             "type": _s(choices=["client_secret", "shared_key", "default_credentials"]),
             "clientid": _s(), "tenantid": _s(), "secret": SECRET,
         }),
-        "connectionstring": SECRET, "realm": _s(), "rootdirectory": _s(), "serviceurl": _s(check=check_url),
+        "connectionstring": SECRET, "realm": _s(), "rootdirectory": _s(), "serviceurl": _s(check=_url),
         "copy_status_poll_max_retry": INT, "copy_status_poll_delay": DURATION,
         "max_retries": INT, "retry_delay": DURATION,
     }, required=["accountname", "container"]),
@@ -158,10 +142,10 @@ _DRIVERS = {
             "client_email": _s(), "client_id": _s(), "auth_uri": _s(), "token_uri": _s(),
             "auth_provider_x509_cert_url": _s(), "client_x509_cert_url": _s(),
         }),
-        "rootdirectory": _s(), "chunksize": dict(INT, check=_check_chunk(256 * 1024, 256 * 1024)),
+        "rootdirectory": _s(), "chunksize": dict(INT, check=_chunk_errors(256 * 1024, 256 * 1024)),
         "disablekeepalives": BOOL,
     }, required=["bucket"]),
-    "inmemory": {"type": "any", "check": _check_inmemory},
+    "inmemory": {"type": "any", "check": _inmemory_errors},
 }
 
 STORAGE = _obj(dict(_DRIVERS, **{
@@ -195,11 +179,11 @@ MIDDLEWARE = _obj({"registry": _MIDDLEWARE, "repository": _MIDDLEWARE, "storage"
 # Options of the storage middlewares Distribution documents; others take free-form options.
 MIDDLEWARE_OPTIONS = {
     "cloudfront": _obj({
-        "baseurl": _s(check=check_url), "privatekey": _s(), "keypairid": _s(), "duration": DURATION,
+        "baseurl": _s(check=_url), "privatekey": _s(), "keypairid": _s(), "duration": DURATION,
         "ipfilteredby": _s(choices=["none", "aws", "awsregion"]), "awsregion": _s(),
-        "updatefrequency": DURATION, "iprangesurl": _s(check=check_url),
+        "updatefrequency": DURATION, "iprangesurl": _s(check=_url),
     }, required=["baseurl", "privatekey", "keypairid"]),
-    "redirect": _obj({"baseurl": _s(check=check_url)}, required=["baseurl"]),
+    "redirect": _obj({"baseurl": _s(check=_url)}, required=["baseurl"]),
 }
 
 REPORTING = _obj({
@@ -221,18 +205,18 @@ _CIPHERS = [
 ]
 
 HTTP = _obj({
-    "addr": _s(), "net": _s(choices=["tcp", "unix"]), "prefix": _s(check=_check_prefix),
-    "host": _s(check=check_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": DURATION,
+    "addr": _s(), "net": _s(choices=["tcp", "unix"]), "prefix": _s(check=_prefix_errors),
+    "host": _s(check=_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": DURATION,
     "tls": _obj({
         "certificate": _s(), "key": _s(), "clientcas": STRINGS,
         "clientauth": _s(choices=["request-client-cert", "require-any-client-cert",
                                   "verify-client-cert-if-given", "require-and-verify-client-cert"]),
         "minimumtls": _s(choices=["tls1.0", "tls1.1", "tls1.2", "tls1.3"]),
         "ciphersuites": _list(_s(choices=_CIPHERS)),
-        "letsencrypt": _obj({"cachefile": _s(), "email": _s(), "hosts": STRINGS, "directoryurl": _s(check=check_url)},
+        "letsencrypt": _obj({"cachefile": _s(), "email": _s(), "hosts": STRINGS, "directoryurl": _s(check=_url)},
                             required=["cachefile", "email"]),
     }),
-    "debug": _obj({"addr": _s(check=check_listen), "prometheus": _obj({"enabled": BOOL, "path": _s()})},
+    "debug": _obj({"addr": _s(check=listen_errors), "prometheus": _obj({"enabled": BOOL, "path": _s()})},
                   required=["addr"]),
     "headers": HEADERS,
     "http2": _obj({"disabled": BOOL}),
@@ -242,7 +226,7 @@ HTTP = _obj({
 NOTIFICATIONS = _obj({
     "events": _obj({"includereferences": BOOL}),
     "endpoints": _list(_obj({
-        "name": _s(), "disabled": BOOL, "url": _s(check=check_url), "headers": SECRET_HEADERS,
+        "name": _s(), "disabled": BOOL, "url": _s(check=_url), "headers": SECRET_HEADERS,
         "timeout": DURATION, "threshold": dict(INT, min=0), "backoff": DURATION,
         "ignoredmediatypes": STRINGS,
         "ignore": _obj({"mediatypes": STRINGS, "actions": _list(_s(choices=["pull", "push", "delete", "mount"]))}),
@@ -251,7 +235,7 @@ NOTIFICATIONS = _obj({
 
 # Distribution 2.8 (addr, pool) and 3.x (go-redis UniversalOptions, inlined) spellings.
 REDIS = _obj({
-    "addr": _s(check=check_listen), "addrs": _list(_s(check=check_listen)),
+    "addr": _s(check=listen_errors), "addrs": _list(_s(check=listen_errors)),
     "username": _s(), "password": SECRET, "db": dict(INT, min=0), "clientname": _s(),
     "protocol": dict(INT, choices=[2, 3]), "mastername": _s(),
     "sentinelusername": _s(), "sentinelpassword": SECRET,
@@ -270,13 +254,13 @@ HEALTH = _obj({
     "storagedriver": _obj({"enabled": BOOL, "interval": DURATION, "threshold": dict(INT, min=0)},
                           required=["enabled"]),
     "file": _list(_obj({"file": _s(), "interval": DURATION}, required=["file"])),
-    "http": _list(_obj(dict(_CHECK_TIMING, uri=_s(check=check_url), headers=SECRET_HEADERS,
+    "http": _list(_obj(dict(_CHECK_TIMING, uri=_s(check=_url), headers=SECRET_HEADERS,
                             statuscode=dict(INT, min=100, max=599)), required=["uri"])),
-    "tcp": _list(_obj(dict(_CHECK_TIMING, addr=_s(check=check_listen)), required=["addr"])),
+    "tcp": _list(_obj(dict(_CHECK_TIMING, addr=_s(check=listen_errors)), required=["addr"])),
 })
 
 PROXY = _obj({
-    "remoteurl": _s(check=check_url), "username": _s(), "password": SECRET,
+    "remoteurl": _s(check=_url), "username": _s(), "password": SECRET,
     "exec": _obj({"command": _s(), "lifetime": DURATION}, required=["command"]),
     "ttl": DURATION,
 }, required=["remoteurl"])
@@ -368,9 +352,7 @@ def _auth_errors(auth):
 def _http_errors(http):
     errors = []
     if http.get("net", "tcp") == "tcp" and isinstance(http.get("addr"), str):
-        message = check_listen(http["addr"])
-        if message:
-            errors.append("http.addr: %s" % message)
+        errors.extend(listen_errors(http["addr"], "http.addr"))
     tls = http.get("tls")
     if isinstance(tls, dict):
         has_cert, has_key = bool(tls.get("certificate")), bool(tls.get("key"))
@@ -515,26 +497,36 @@ def masked_diff(path, before_text, data):
     return text_diff(path, before, after)
 
 
-def write_config(module):
-    """The registry_config module's work: check, render, write (or not), return the result."""
-    if not HAS_YAML:
-        module.fail_json(msg=missing_required_lib("PyYAML"), exception=YAML_IMPORT_ERROR)
-    params = module.params
-    data = build_config(params)
-    module.no_log_values.update(secret_values(data))
-    errors = config_errors(data)
-    if errors:
-        module.fail_json(msg="Invalid Distribution configuration: %s" % "; ".join(errors), errors=errors)
-    path = params["path"]
-    before = read_text(path)
-    old = parse(before) if before is not None else None
-    # Same data, other formatting: keep the file as it is (no rewrite, no restart).
-    text = before if old is not None and old == data else render(data)
-    result = apply_text(module, path, text, backup=params["backup"], file_args=secret_file_args(module, path))
-    result.update(
-        restart_required=result.pop("content_changed"),
-        config=masked(canonical(data)),
-    )
-    if "diff" in result:
-        result["diff"] = masked_diff(path, before, data)
-    return result
+class DistributionConfig(ConfigFormat):
+    """config.yml for the registry_config module: the module owns the whole file."""
+
+    signal = RESTART
+    private = True  # http.secret, storage keys
+    libraries = (("PyYAML", HAS_YAML, YAML_IMPORT_ERROR),)
+    summary = "Invalid Distribution configuration"
+
+    def secrets(self, params):
+        return secret_values(build_config(params))
+
+    def build(self, params, facts):
+        data = build_config(params)
+        errors = config_errors(data)
+        if errors:
+            raise Invalid(errors, self.summary)
+        return data
+
+    def parse(self, text, path):
+        return None if text is None else parse(text)
+
+    def same(self, doc, new_doc):
+        # Same data, other formatting: keep the file as it is (no rewrite, no restart).
+        return doc is not None and doc == new_doc
+
+    def render(self, doc, path):
+        return render(doc)
+
+    def diff(self, path, before, after, merged):
+        return masked_diff(path, before, parse(after))
+
+    def report(self, wanted, outcome):
+        return {"config": masked(canonical(wanted))}

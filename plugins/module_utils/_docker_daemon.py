@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import re
+import os
 
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import host_errors, url_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RELOAD, ConfigFormat, Invalid, Merged
 from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import merge_list
-from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import host_error
 
 INSECURE = "insecure-registries"
 MIRRORS = "registry-mirrors"
 KEYS = (INSECURE, MIRRORS)
-_MIRROR = re.compile(r"^https?://(?P<host>[^/?#@]+)/?$")
 
 
 def parse(text, path):
@@ -45,36 +45,24 @@ def parse(text, path):
     return doc
 
 
-def insecure_error(entry):
+def _insecure_errors(entry, where):
     """An insecure-registries entry is a host[:port] or a CIDR range."""
     if "/" in entry and "://" not in entry:
         try:
             ipaddress.ip_network(entry, strict=False)
-            return None
+            return []
         except ValueError:
-            return "%r is neither a host[:port] nor a CIDR range" % entry
-    return host_error(entry)
-
-
-def mirror_error(url):
-    """A Docker Hub mirror is scheme://host[:port]: dockerd 20.10 refuses a path, query,
-    fragment or credentials in it."""
-    match = _MIRROR.match(url)
-    if not match:
-        return "%r must be http:// or https:// plus a host[:port], with no path (Docker only mirrors Docker Hub)" % url
-    return host_error(match.group("host"))
+            return ["%s: %r is neither a host[:port] nor a CIDR range" % (where, entry)]
+    return host_errors(entry, where)
 
 
 def option_errors(insecure, mirrors):
     errors = []
     for index, entry in enumerate(insecure):
-        message = insecure_error(entry)
-        if message:
-            errors.append("insecure_registries[%d]: %s" % (index, message))
+        errors.extend(_insecure_errors(entry, "insecure_registries[%d]" % index))
     for index, url in enumerate(mirrors):
-        message = mirror_error(url)
-        if message:
-            errors.append("registry_mirrors[%d]: %s" % (index, message))
+        # dockerd 20.10 refuses a path, query, fragment or credentials in a Docker Hub mirror.
+        errors.extend(url_errors(url, "registry_mirrors[%d]" % index, path=False))
     return errors
 
 
@@ -103,3 +91,45 @@ def validate_command_result(rc, out, err):
     if rc != 0:
         return True, text or "dockerd --validate exited with %d" % rc
     return True, None
+
+
+class DockerDaemon(ConfigFormat):
+    """daemon.json for the docker_daemon_config module: our registry entries among others' keys."""
+
+    signal = RELOAD  # dockerd re-reads insecure-registries and registry-mirrors on SIGHUP
+    owns_entries = True
+
+    def build(self, params, facts):
+        errors = option_errors(params["insecure_registries"], params["registry_mirrors"])
+        if errors:
+            raise Invalid(errors)
+        return {INSECURE: params["insecure_registries"], MIRRORS: params["registry_mirrors"]}
+
+    def parse(self, text, path):
+        return parse(text, path)
+
+    def merge(self, doc, wanted, owned):
+        new_doc, new_state = merge(doc, wanted, owned or {})
+        return Merged(new_doc, new_state, report={
+            "insecure_registries": new_doc.get(INSECURE, []),
+            "registry_mirrors": new_doc.get(MIRRORS, []),
+            "owned": new_state,
+        })
+
+    def render(self, doc, path):
+        return render(doc)
+
+    def test(self, module, text, path, merged):
+        """``dockerd --validate`` on the candidate, where the engine has it."""
+        dockerd = module.get_bin_path("dockerd")
+        if not dockerd:
+            return False, None
+        candidate = os.path.join(module.tmpdir, "daemon.json")
+        with open(candidate, "w") as handle:
+            handle.write(text)
+        rc, out, err = module.run_command([dockerd, "--validate", "--config-file", candidate])
+        ran, error = validate_command_result(rc, out, err)
+        return ran, error and "dockerd --validate rejected the new %s (nothing written): %s" % (path, error)
+
+    def report(self, wanted, outcome):
+        return outcome.report

@@ -14,6 +14,8 @@ byte, and lines of users the caller does not manage are left where they are.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import traceback
 
 try:
@@ -24,43 +26,58 @@ except ImportError:
     HAS_BCRYPT = False
     BCRYPT_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.basic import missing_required_lib
-
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import unique_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import ConfigFormat, Invalid, Merged
 from ansible_collections.anchorage.registry.plugins.module_utils._distribution import MASK
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text, secret_file_args, text_diff
+from ansible_collections.anchorage.registry.plugins.module_utils._files import text_diff
 
 BCRYPT_PREFIXES = ("$2y$", "$2b$", "$2a$")
+# bcrypt's salt is base64 in its own alphabet: a derived salt is translated into it.
+_BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
-def user_errors(users):
-    """Problems with the wanted users, each naming the user (or its index when it has no name)."""
+def user_errors(users, where="users"):
+    """Problems with the wanted users (the list option ``where``), each naming its place."""
     errors = []
-    seen = set()
-    for index, user in enumerate(users):
+    for index, user in enumerate(users or []):
+        here = "%s[%d]" % (where, index)
+        user = user if isinstance(user, dict) else {}
         name = user.get("name") or ""
-        label = "users[%d]" % index if not name else "user %r" % name
         if not name:
-            errors.append("%s: name must not be empty" % label)
+            errors.append("%s.name: must not be empty" % here)
         elif ":" in name or "\n" in name or "\r" in name:
-            errors.append("%s: a name must not contain ':' or a line break" % label)
+            errors.append("%s.name: %r must not contain ':' or a line break" % (here, name))
         elif name != name.strip() or name.startswith("#"):
-            errors.append("%s: a name must not start with '#' or start or end with blanks" % label)
-        elif name in seen:
-            errors.append("%s: listed twice" % label)
-        seen.add(name)
+            errors.append("%s.name: %r must not start with '#' or start or end with blanks" % (here, name))
         if user.get("state", "present") == "present":
             password = user.get("password") or ""
             if not password:
-                errors.append("%s: password must not be empty" % label)
+                errors.append("%s.password: must not be empty" % here)
             elif len(password.encode("utf-8")) > 72:
-                errors.append("%s: password is longer than the 72 bytes bcrypt uses" % label)
-    return errors
+                errors.append("%s.password: is longer than the 72 bytes bcrypt uses" % here)
+    return errors + unique_errors(users, where, "name")
 
 
-def hash_password(password, cost):
-    """A bcrypt hash with Apache's ``$2y$`` prefix (what ``htpasswd -B`` writes)."""
-    hashed = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds=cost)).decode("ascii")
+def hash_password(password, cost, salt_seed=None):
+    """A bcrypt hash with Apache's ``$2y$`` prefix (what ``htpasswd -B`` writes).
+
+    The salt is random, or derived from ``salt_seed`` (public data, unique per user and site) so
+    that a file rendered anew on every run (zot's Secret) stays the same until a password changes.
+    """
+    if salt_seed is None:
+        salt = bcrypt.gensalt(rounds=cost)
+    else:
+        raw = base64.b64encode(hashlib.sha256(salt_seed.encode("utf-8")).digest()[:16]).decode("ascii")[:22]
+        table = dict(zip(_B64_ALPHABET, _BCRYPT_ALPHABET))
+        salt = ("$2b$%02d$" % cost + "".join(table[char] for char in raw)).encode("ascii")
+    hashed = bcrypt.hashpw(password.encode("utf-8"), salt).decode("ascii")
     return "$2y$" + hashed[4:]
+
+
+def entry_line(name, hashed):
+    """One htpasswd line, with its newline."""
+    return "%s:%s\n" % (name, hashed)
 
 
 def verify_password(password, hashed):
@@ -115,11 +132,11 @@ def update_entries(text, users, exclusive, hasher):
                 out.append(line)
             else:
                 updated.append(name)
-                out.append("%s:%s\n" % (name, hasher(user["password"])))
+                out.append(entry_line(name, hasher(user["password"])))
     for user in users:
         if user.get("state", "present") == "present" and user["name"] not in seen:
             added.append(user["name"])
-            out.append("%s:%s\n" % (user["name"], hasher(user["password"])))
+            out.append(entry_line(user["name"], hasher(user["password"])))
     if not (added or updated or removed):
         return text, added, updated, removed
     return "".join(line if line.endswith("\n") else line + "\n" for line in out), added, updated, removed
@@ -137,40 +154,47 @@ def masked_lines(text, changed=()):
     return "".join(item + "\n" for item in out)
 
 
-def manage_htpasswd(module):
-    """The registry_htpasswd module's work: check, update, write (or not), return the result."""
-    if not HAS_BCRYPT:
-        module.fail_json(msg=missing_required_lib("bcrypt"), exception=BCRYPT_IMPORT_ERROR)
-    params = module.params
-    users = params["users"]
-    module.no_log_values.update(user["password"] for user in users if user.get("password"))
-    errors = user_errors(users)
-    if not 4 <= params["cost"] <= 31:
-        errors.append("cost: %d is outside bcrypt's 4 to 31" % params["cost"])
-    if errors:
-        module.fail_json(msg="Invalid htpasswd users: %s" % "; ".join(errors), errors=errors)
-    path = params["path"]
-    before = read_text(path)
-    if module.check_mode:
-        # Nothing is written in check mode: a stand-in hash is enough to tell what would change.
-        def hasher(password):
-            return "$2y$(check mode)"
-    else:
-        def hasher(password):
-            return hash_password(password, params["cost"])
-    text, added, updated, removed = update_entries(before, users, params["exclusive"], hasher)
-    if text is None:
-        text = ""
-    result = apply_text(module, path, text, backup=params["backup"], file_args=secret_file_args(module, path))
-    result.pop("content_changed")
-    result.update(
-        users_added=added,
-        users_updated=updated,
-        users_removed=removed,
-        # Distribution (2.8 and 3.x) re-reads the file when its modification time changes.
-        restart_required=False,
-    )
-    if "diff" in result:
-        result["diff"] = text_diff(path, None if before is None else masked_lines(before),
-                                   masked_lines(text, added + updated))
-    return result
+def _check_mode_hash(password):
+    # Nothing is written in check mode: a stand-in hash is enough to tell what would change.
+    return "$2y$(check mode)"
+
+
+class HtpasswdFile(ConfigFormat):
+    """An htpasswd file for the registry_htpasswd module: users managed line by line."""
+
+    # Distribution (2.8 and 3.x) re-reads the file when its modification time changes.
+    signal = None
+    private = True
+    libraries = (("bcrypt", HAS_BCRYPT, BCRYPT_IMPORT_ERROR),)
+    summary = "Invalid htpasswd users"
+
+    def secrets(self, params):
+        return [user.get("password") for user in params["users"]]
+
+    def probe(self, module):
+        return {"check_mode": module.check_mode}
+
+    def build(self, params, facts):
+        errors = user_errors(params["users"])
+        if not 4 <= params["cost"] <= 31:
+            errors.append("cost: %d is outside bcrypt's 4 to 31" % params["cost"])
+        if errors:
+            raise Invalid(errors, self.summary)
+        cost = params["cost"]
+        return {
+            "users": params["users"],
+            "exclusive": params["exclusive"],
+            "hasher": _check_mode_hash if facts["check_mode"] else lambda password: hash_password(password, cost),
+        }
+
+    def merge(self, doc, wanted, owned):
+        text, added, updated, removed = update_entries(doc, wanted["users"], wanted["exclusive"], wanted["hasher"])
+        report = {"users_added": added, "users_updated": updated, "users_removed": removed}
+        return Merged(text or "", report=report)
+
+    def diff(self, path, before, after, merged):
+        changed = merged.report["users_added"] + merged.report["users_updated"]
+        return text_diff(path, None if before is None else masked_lines(before), masked_lines(after, changed))
+
+    def report(self, wanted, outcome):
+        return outcome.report

@@ -18,12 +18,10 @@ from __future__ import annotations
 import re
 import traceback
 
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import unchecked_regexes, url_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid, Merged
 from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import merge_map, state_path
-from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import (
-    host_error,
-    rewrite_errors,
-    upstream_error,
-)
+from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import rewrite_errors, upstream_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import join_path, validate
 
 try:
@@ -40,12 +38,9 @@ HEADER = ("# k3s / RKE2 private registries. anchorage.registry owns the entries 
 _TOKEN_HINT = " (k3s has no auth.token: use identity_token, or username and password)"
 
 
-def endpoint_error(endpoint):
-    """A mirror endpoint: http(s)://host[:port][/path], or host[:port] (k3s then uses HTTPS)."""
-    scheme, _sep, rest = endpoint.rpartition("://")
-    if _sep and scheme not in ("http", "https"):
-        return "%r: k3s endpoints use http:// or https://" % endpoint
-    return host_error(rest.split("/", 1)[0])
+def _endpoint_errors(value, where):
+    """A mirror endpoint: http(s)://host[:port][/path], or host[:port][/path] (k3s then uses HTTPS)."""
+    return url_errors(value, where, bare=True)
 
 
 _AUTH = {"type": "object", "fields": {
@@ -61,7 +56,7 @@ _TLS = {"type": "object", "fields": {
     "insecure_skip_verify": {"type": "bool"},
 }}
 _MIRROR = {"type": "object", "fields": {
-    "endpoint": {"type": "list", "items": {"type": "str", "check": endpoint_error}},
+    "endpoint": {"type": "list", "items": {"type": "str", "check": _endpoint_errors}},
     "rewrite": {"type": "object", "values": {"type": "str"}},
 }}
 _CONFIG = {"type": "object", "fields": {"auth": _AUTH, "tls": _TLS}}
@@ -91,9 +86,7 @@ def section_errors(section, value):
         return errors
     for key, item in value.items():
         where = join_path(section, key)
-        message = upstream_error(key)
-        if message:
-            errors.append("%s: %s" % (where, message))
+        errors.extend(upstream_errors(key, where))
         if not isinstance(item, dict):
             continue
         if section == "mirrors":
@@ -159,3 +152,46 @@ def secrets(configs):
     auths = [entry.get("auth") for entry in configs.values() if isinstance(entry, dict)]
     return [str(auth[key]) for auth in auths if isinstance(auth, dict)
             for key in ("password", "auth", "identity_token") if auth.get(key)]
+
+
+class K3sRegistries(ConfigFormat):
+    """registries.yaml for the k3s_registries module: our mirrors and configs among others'."""
+
+    signal = RESTART  # k3s and RKE2 read registries.yaml at start only
+    private = True  # registry credentials
+    owns_entries = True
+    libraries = (("PyYAML", HAS_YAML, YAML_IMPORT_ERROR),)
+
+    def secrets(self, params):
+        return secrets(params["configs"] or {})
+
+    def build(self, params, facts):
+        errors, unchecked = unchecked_regexes(section_errors("mirrors", params["mirrors"])
+                                              + section_errors("configs", params["configs"]))
+        if errors:
+            raise Invalid(errors)
+        return {"mirrors": params["mirrors"], "configs": params["configs"], "unchecked": unchecked}
+
+    def warnings(self, wanted):
+        return wanted["unchecked"]
+
+    def parse(self, text, path):
+        return parse(text, path)
+
+    def file_secrets(self, doc):
+        # The file's own credentials (old ones, other writers') would otherwise show in the diff.
+        return secrets(doc.get("configs") or {})
+
+    def merge(self, doc, wanted, owned):
+        new_doc, new_state, taken = merge(doc, wanted, owned or {})
+        warnings = ["%s was set by another writer; it is replaced and owned by this module from now on" % key
+                    for key in taken]
+        warnings.extend("%s (an entry this module does not own): k3s ignores it silently" % warning
+                        for warning in others_warnings(new_doc, new_state))
+        return Merged(new_doc, new_state, warnings, report={"owned": new_state, "taken_over": taken})
+
+    def render(self, doc, path):
+        return render(doc, path)
+
+    def report(self, wanted, outcome):
+        return outcome.report

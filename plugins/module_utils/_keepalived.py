@@ -7,9 +7,10 @@
 
 """keepalived.conf from typed options: check, resolve interfaces, render, read back.
 
-Pure functions, no I/O: the module feeds in the host's addresses (``ip -json address show``)
-and writes the text through ``_files.apply_text``. The role reads live configs back with
-``parse_settings`` (through the ``keepalived_settings`` filter) to keep a cluster's router ids
+Checks, resolution and rendering are pure functions of the options and the host's addresses
+(``ip -json address show``); ``KeepalivedConfig`` describes the file to the shared pipeline
+(``_config_file``), which probes the host, runs ``keepalived --config-test`` and writes. The role
+reads live configs back with ``parse_settings`` (through the ``keepalived_settings`` filter) to keep a cluster's router ids
 and passwords.
 """
 
@@ -22,7 +23,8 @@ import pwd
 import re
 import tempfile
 
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text, secret_file_args
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import number_errors, unique_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RELOAD, ConfigFormat, Invalid
 
 HEADER = "# Managed by anchorage.registry (keepalived_config). Local edits are replaced.\n"
 
@@ -31,6 +33,11 @@ _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 _BAD_IN_QUOTES = re.compile(r"[\"\n\r]")
 _PASSWORD = re.compile(r"^[A-Za-z0-9_.:@%+=/-]{1,8}$")
 NOTIFY_KEYS = ("notify_master", "notify_backup", "notify_fault", "notify_stop", "notify")
+# (option, lowest, highest, unit, whole number) of the numbers keepalived range-checks.
+_SCRIPT_NUMBERS = (("interval", 1, 4294, "", True), ("timeout", 1, 4294, "", True), ("fall", 1, 1000000, "", True),
+                   ("rise", 1, 1000000, "", True), ("weight", -254, 254, "", True))
+_INSTANCE_NUMBERS = (("virtual_router_id", 1, 255, "", True), ("priority", 1, 254, "", True),
+                     ("preempt_delay", 0, 1000, "seconds", False))
 
 
 def parse_addresses(ip_json):
@@ -69,45 +76,40 @@ def interfaces_for(address, addresses, ignore=()):
     return names
 
 
-def _check_int(errors, where, value, low, high):
-    if value is not None and not low <= value <= high:
-        errors.append("%s: %r is outside %d-%d" % (where, value, low, high))
+def _number_errors(where, item, numbers):
+    """``number_errors`` for each of ``numbers`` set in ``item`` (unset: keepalived's default)."""
+    return [error for key, low, high, unit, whole in numbers if item.get(key) is not None
+            for error in number_errors(item[key], "%s.%s" % (where, key), low, high, unit, whole)]
 
 
-def _check_advert_int(errors, where, value, version):
+def _advert_int_errors(where, value, version):
     if value is None:
-        return
+        return []
     if version == 2:
         if value != int(value) or not 1 <= value <= 255:
-            errors.append("%s: VRRPv2 sends adverts in whole seconds (1-255), got %r; use version 3 for sub-second adverts" % (where, value))
+            return ["%s: VRRPv2 sends adverts in whole seconds (1-255), got %r; use version 3 for sub-second adverts" % (where, value)]
     elif not 0.01 <= value <= 40.95 or abs(round(value * 100) - value * 100) > 1e-6:
-        errors.append("%s: VRRPv3 takes 0.01-40.95 seconds in steps of 0.01, got %r" % (where, value))
+        return ["%s: VRRPv3 takes 0.01-40.95 seconds in steps of 0.01, got %r" % (where, value)]
+    return []
 
 
-def _check_quoted(errors, where, value):
+def _command_errors(where, value):
     if value is not None and (not value.strip() or _BAD_IN_QUOTES.search(value)):
-        errors.append("%s: must be a non-empty command without double quotes or line breaks" % where)
+        return ["%s: must be a non-empty command without double quotes or line breaks" % where]
+    return []
 
 
 def check_scripts(scripts):
     """Errors in the ``scripts`` option (names, commands, timers)."""
     errors = []
-    seen = set()
     for index, script in enumerate(scripts or []):
         where = "scripts[%d]" % index
         name = script.get("name")
         if not name or not _NAME.match(name):
             errors.append("%s.name: %r must be letters, digits, '_', '.', '-'" % (where, name))
-        elif name in seen:
-            errors.append("%s.name: %r is given twice" % (where, name))
-        seen.add(name)
-        _check_quoted(errors, where + ".command", script.get("command"))
-        _check_int(errors, where + ".interval", script.get("interval"), 1, 4294)
-        _check_int(errors, where + ".timeout", script.get("timeout"), 1, 4294)
-        _check_int(errors, where + ".fall", script.get("fall"), 1, 1000000)
-        _check_int(errors, where + ".rise", script.get("rise"), 1, 1000000)
-        _check_int(errors, where + ".weight", script.get("weight"), -254, 254)
-    return errors
+        errors.extend(_command_errors(where + ".command", script.get("command")))
+        errors.extend(_number_errors(where, script, _SCRIPT_NUMBERS))
+    return errors + unique_errors(scripts, "scripts", "name")
 
 
 def _check_vips(errors, where, instance):
@@ -189,11 +191,8 @@ def _check_instance(errors, where, instance, addresses, script_names):
     version = instance.get("version")
     if not instance.get("name") or not _NAME.match(instance["name"]):
         errors.append("%s.name: %r must be letters, digits, '_', '.', '-'" % (where, instance.get("name")))
-    _check_int(errors, where + ".virtual_router_id", instance.get("virtual_router_id"), 1, 255)
-    _check_int(errors, where + ".priority", instance.get("priority"), 1, 254)
-    _check_advert_int(errors, where + ".advert_int", instance.get("advert_int"), version)
-    if instance.get("preempt_delay") is not None and not 0 <= instance["preempt_delay"] <= 1000:
-        errors.append("%s.preempt_delay: %r is outside 0-1000 seconds" % (where, instance["preempt_delay"]))
+    errors.extend(_number_errors(where, instance, _INSTANCE_NUMBERS))
+    errors.extend(_advert_int_errors(where + ".advert_int", instance.get("advert_int"), version))
     if instance.get("state") == "MASTER" and (instance.get("nopreempt") or instance.get("preempt_delay")):
         errors.append("%s.state: nopreempt and preempt_delay only work with state BACKUP (keepalived ignores them on a MASTER)" % where)
     password = instance.get("auth_pass")
@@ -206,7 +205,7 @@ def _check_instance(errors, where, instance, addresses, script_names):
         if name not in script_names:
             errors.append("%s.track_scripts[%d]: %r is not in scripts (known: %s)" % (where, index, name, ", ".join(sorted(script_names)) or "none"))
     for key in NOTIFY_KEYS:
-        _check_quoted(errors, "%s.%s" % (where, key), instance.get(key))
+        errors.extend(_command_errors("%s.%s" % (where, key), instance.get(key)))
         if instance.get(key) is not None and not instance[key].startswith("/"):
             errors.append("%s.%s: must start with an absolute path" % (where, key))
 
@@ -221,16 +220,12 @@ def resolve(instances, scripts, addresses):
     errors = check_scripts(scripts)
     script_names = {script.get("name") for script in scripts or []}
     resolved = []
-    names = {}
     routers = {}
     if not instances:
         errors.append("instances: give at least one VRRP instance")
     for index, instance in enumerate(instances or []):
         where = "instances[%d]" % index
         _check_instance(errors, where, instance, addresses, script_names)
-        if instance.get("name") in names:
-            errors.append("%s.name: %r is also instances[%d].name" % (where, instance["name"], names[instance["name"]]))
-        names.setdefault(instance.get("name"), index)
         vips = _check_vips(errors, where, instance)
         interface = _resolve_interface(errors, where, instance, vips, addresses) if vips else instance.get("interface")
         peers = _check_unicast(errors, where, instance, vips, addresses, interface)
@@ -240,7 +235,7 @@ def resolve(instances, scripts, addresses):
                           % (where, key[0], routers[key], interface))
         routers.setdefault(key, index)
         resolved.append(dict(instance, interface=interface, unicast_peers=peers))
-    return resolved, errors
+    return resolved, errors + unique_errors(instances, "instances", "name")
 
 
 def _number(value):
@@ -403,45 +398,50 @@ def config_test(module, text, path, root_text=None):
     return True, "keepalived --config-test rejected the new %s (rc %d): %s" % (path, rc, report or "no message")
 
 
-def apply_config(module):
-    """The keepalived_config module's whole job; ``module.params`` as in its argument spec."""
-    params = module.params
-    ip_bin = module.get_bin_path("ip", required=True)
-    rc, out, err = module.run_command([ip_bin, "-json", "address", "show"])
-    if rc != 0:
-        module.fail_json(msg="cannot list this host's addresses with ip -json address show: %s" % err.strip())
-    instances, errors = resolve(params["instances"], params["scripts"], parse_addresses(out))
-    if errors:
-        module.fail_json(msg="; ".join(errors), errors=errors)
-    text = render(instances, params["scripts"], params["router_id"], params["script_user"])
-    path = params["path"]
-    user = (params["script_user"] or "").split()
-    if user and not user_exists(user[0]):
-        problem = "script_user: user %r does not exist on this host" % user[0]
-        if not module.check_mode:
-            module.fail_json(msg=problem)
-        module.warn(problem + " (yet: create it before the real run)")
-    live = read_text(path)
-    # The live file's VRRPv2 passwords would otherwise show in the diff's "before".
-    for found in parse_settings(live or "").values():
-        if found["auth_pass"]:
-            module.no_log_values.add(found["auth_pass"])
-    tested = "unchanged"
-    if params["validate"] and live != text:
-        root_text = render(instances, params["scripts"], params["router_id"], "root") if params["scripts"] else None
+class KeepalivedConfig(ConfigFormat):
+    """keepalived.conf for the keepalived_config module: the module owns the whole file."""
+
+    signal = RELOAD
+    private = True  # the VRRPv2 password
+
+    def secrets(self, params):
+        return [instance.get("auth_pass") for instance in params["instances"] or []]
+
+    def probe(self, module):
+        """The host's addresses (interfaces are chosen from the VIPs' subnets); the script user."""
+        ip_bin = module.get_bin_path("ip", required=True)
+        rc, out, err = module.run_command([ip_bin, "-json", "address", "show"])
+        if rc != 0:
+            raise Invalid("cannot list this host's addresses with ip -json address show: %s" % err.strip())
+        user = (module.params["script_user"] or "").split()
+        if user and not user_exists(user[0]):
+            problem = "script_user: user %r does not exist on this host" % user[0]
+            if not module.check_mode:
+                raise Invalid(problem)
+            module.warn(problem + " (yet: create it before the real run)")
+        return {"addresses": parse_addresses(out)}
+
+    def build(self, params, facts):
+        instances, errors = resolve(params["instances"], params["scripts"], facts["addresses"])
+        if errors:
+            raise Invalid(errors)
+        return {"instances": instances, "scripts": params["scripts"], "router_id": params["router_id"],
+                "script_user": params["script_user"]}
+
+    def file_secrets(self, doc):
+        # The live file's VRRPv2 passwords would otherwise show in the diff's "before".
+        return [found["auth_pass"] for found in parse_settings(doc or "").values()]
+
+    def render(self, doc, path):
+        return render(doc["instances"], doc["scripts"], doc["router_id"], doc["script_user"])
+
+    def test(self, module, text, path, merged):
+        doc = merged.doc
+        root_text = render(doc["instances"], doc["scripts"], doc["router_id"], "root") if doc["scripts"] else None
         ran, problem = config_test(module, text, path, root_text)
-        if problem and not module.check_mode:
-            module.fail_json(msg=problem if ran else "validate=true needs keepalived on the host: %s" % problem)
-        tested = "passed" if not problem else "skipped"
-        if problem:
-            # In check mode the script user and scripts the test needs may only be created by the
-            # real run's earlier tasks: say what the test found, the real run decides.
-            module.warn("config test inconclusive in check mode: %s" % problem)
-    # The file can hold the VRRPv2 password: a new one is private unless mode is given.
-    result = apply_text(module, path, text, backup=params["backup"], file_args=secret_file_args(module, path))
-    result.update(
-        reload_required=result["content_changed"],
-        config_test=tested if params["validate"] else "disabled",
-        instances=[_public(instance) for instance in instances],
-    )
-    module.exit_json(**result)
+        if problem and not ran:
+            problem = "validate=true needs keepalived on the host: %s" % problem
+        return ran, problem
+
+    def report(self, wanted, outcome):
+        return {"instances": [_public(instance) for instance in wanted["instances"]]}

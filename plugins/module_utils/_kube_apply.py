@@ -20,21 +20,21 @@ import copy
 import json
 import os
 import time
-import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
+from ansible_collections.anchorage.registry.plugins.module_utils._k8s_auth import (
+    HAS_KUBERNETES,
+    KUBERNETES_IMPORT_ERROR,
+    api_client,
+    readable_no_log_values,
+)
+
 try:
-    from kubernetes import client as k8s_client
-    from kubernetes import config as k8s_config
-    from kubernetes.config.config_exception import ConfigException
     from kubernetes.dynamic import DynamicClient
     from kubernetes.dynamic.exceptions import DynamicApiError, NotFoundError, ResourceNotFoundError
-    HAS_KUBERNETES = True
-    KUBERNETES_IMPORT_ERROR = None
 except ImportError:
-    HAS_KUBERNETES = False
-    KUBERNETES_IMPORT_ERROR = traceback.format_exc()
+    pass  # HAS_KUBERNETES is False; run() reports it
 
 try:
     import yaml
@@ -221,26 +221,6 @@ def secret_values(manifests):
     return found
 
 
-def kubeconfig_secrets(kubeconfig):
-    """Credentials in a kubeconfig mapping (tokens, passwords, keys) for no_log masking."""
-    found = set()
-
-    def walk(value, key=None):
-        if isinstance(value, dict):
-            for name, item in value.items():
-                walk(item, name)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, key)
-        elif isinstance(value, str) and value and key not in ("username", "name", "command", "apiVersion"):
-            found.add(value)
-
-    if isinstance(kubeconfig, dict):
-        for user in kubeconfig.get("users") or []:
-            walk((user or {}).get("user"))
-    return found
-
-
 def dump(obj):
     if obj is None:
         return ""
@@ -298,33 +278,6 @@ def pod_problems(pod):
 
 # --- talking to the API server -----------------------------------------------------------------
 
-def client_configuration(params):
-    """A kubernetes client Configuration from kubeconfig/context/host/api_key, as kubernetes.core does."""
-    configuration = k8s_client.Configuration()
-    kubeconfig = params.get("kubeconfig")
-    context = params.get("context")
-    if isinstance(kubeconfig, dict):
-        k8s_config.load_kube_config_from_dict(kubeconfig, context=context, client_configuration=configuration)
-    elif kubeconfig or not params.get("host"):
-        try:
-            k8s_config.load_kube_config(config_file=kubeconfig or None, context=context,
-                                        client_configuration=configuration)
-        except (ConfigException, OSError) as exc:
-            if kubeconfig or context or "KUBERNETES_SERVICE_HOST" not in os.environ:
-                raise ValueError("kubeconfig: cannot load %s: %s" % (kubeconfig or "the default kubeconfig", exc))
-            k8s_config.load_incluster_config(client_configuration=configuration)
-    if params.get("host"):
-        configuration.host = params["host"]
-    if params.get("api_key"):
-        configuration.api_key = {"authorization": "Bearer %s" % params["api_key"]}
-    if params.get("validate_certs") is not None:
-        configuration.verify_ssl = params["validate_certs"]
-    for option, attribute in (("ca_cert", "ssl_ca_cert"), ("client_cert", "cert_file"), ("client_key", "key_file")):
-        if params.get(option):
-            setattr(configuration, attribute, params[option])
-    return configuration
-
-
 def api_error_text(exc):
     """The API server's own message from an error, not the client's whole HTTP dump."""
     body = getattr(exc, "body", None)
@@ -341,8 +294,8 @@ def api_error_text(exc):
 class Cluster(object):
     """The few API calls the module makes, through the official client's DynamicClient."""
 
-    def __init__(self, api_client, cache_file, field_manager, force_conflicts):
-        self.dynamic = DynamicClient(api_client, cache_file=cache_file)
+    def __init__(self, client, cache_file, field_manager, force_conflicts):
+        self.dynamic = DynamicClient(client, cache_file=cache_file)
         self.field_manager = field_manager
         self.force_conflicts = force_conflicts
         self._resources = {}
@@ -498,8 +451,8 @@ def run(module):
         module.fail_json(msg=missing_required_lib("kubernetes"), exception=KUBERNETES_IMPORT_ERROR)
     params = module.params
     manifests = params["manifests"]
+    module.no_log_values = readable_no_log_values(module.no_log_values, module.argument_spec, params)
     module.no_log_values.update(secret_values(manifests))
-    module.no_log_values.update(kubeconfig_secrets(params.get("kubeconfig")))
     try:
         requirements = parse_selector(params["prune_selector"]) if params["prune_selector"] else []
     except ValueError as exc:
@@ -514,11 +467,11 @@ def run(module):
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors)
     try:
-        configuration = client_configuration(params)
+        client = api_client(params)
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     cache_file = os.path.join(module.tmpdir, "discovery.json")
-    cluster = Cluster(k8s_client.ApiClient(configuration), cache_file, params["field_manager"], params["force_conflicts"])
+    cluster = Cluster(client, cache_file, params["field_manager"], params["force_conflicts"])
     applier = Applier(cluster, params, module.check_mode, module._diff)
     result = {"changed": False, "results": applier.results, "pruned": [], "rollout": {}}
     step = "apply"

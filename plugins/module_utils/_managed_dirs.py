@@ -140,12 +140,3 @@ def sync_tree(module, root, wanted):
         for key in ("diff", "written", "removed", "left"):
             total[key].extend(result[key])
     return total
-
-
-def report(module, result):
-    """Warn about files kept in directories we took apart; keep the diff only in diff mode."""
-    for path in result.pop("left"):
-        module.warn("%s was kept: anchorage.registry did not write it" % path)
-    if not module._diff:
-        result.pop("diff")
-    return result

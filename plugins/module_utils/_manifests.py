@@ -11,7 +11,9 @@
 Deployment, Service and Ingress as plain dicts, ready for ``manifest_apply``. Every file the
 config names (htpasswd, sync credentials, TLS) is mounted at exactly that path, so the config
 stays the one source of truth. ``spec_errors`` checks the spec against the config first; nothing
-is rendered when it finds a problem. Pure functions: no I/O, no cluster access.
+is rendered when it finds a problem. The spec's keys, defaults and choices are the zot role's
+options (``settings``, see ``spec_settings``): the role's meta/argument_specs.yml declares them
+once. Pure functions: no I/O, no cluster access.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import json
 import posixpath
 import re
 
-from ansible_collections.anchorage.registry.plugins.module_utils._htpasswd import HAS_BCRYPT
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import number_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._htpasswd import HAS_BCRYPT, entry_line, hash_password, user_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._zot import check_secret_file, lookup as _get
 
 MANAGED_BY = "anchorage.registry"
@@ -30,9 +33,7 @@ DEPLOYMENT_LABEL = "anchorage.registry/deployment"
 CONFIG_PATH = "/etc/zot/config.json"
 BCRYPT_COST = 10
 NODE_PORT_RANGE = (30000, 32767)
-SERVICE_TYPES = ("NodePort", "ClusterIP", "LoadBalancer")
-ACCESS_MODES = ("ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany")
-ARCHES = ("", "amd64", "arm64")
+ROLE_PREFIX = "zot_"
 # ingress-nginx reads these per Ingress: no body limit, 20-minute proxy timeouts, no request
 # buffering (seed 001 pushed 1.2 GB layers). Traefik has no body limit and sets its timeouts on
 # the entry point, not per Ingress (see docs/zot.md).
@@ -48,54 +49,24 @@ _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _DNS_NAME = re.compile(r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _QUANTITY = re.compile(r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-_BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-_B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
-DEFAULT_SPEC = {
-    "name": "zot",
-    "namespace": "zot-registry",
-    "create_namespace": True,
-    "image": "ghcr.io/project-zot/zot",
-    "image_tag": "v2.1.20",
-    "image_pull_policy": "IfNotPresent",
-    "arch": "",
-    "replicas": 1,
-    "resources": {},
-    "node_selector": {},
-    "tolerations": [],
-    "pod_annotations": {},
-    "env": {},
-    "persistence": True,
-    "pvc_size": "10Gi",
-    "pvc_storage_class": "",
-    "pvc_access_mode": "ReadWriteOnce",
-    "service_type": "NodePort",
-    "service_port": 5000,
-    "node_port": 30500,
-    "ingress": False,
-    "ingress_class_name": "",
-    "ingress_host": "",
-    "ingress_tls_secret": "",
-    "ingress_annotations": {},
-    "ingress_large_uploads": True,
-    "htpasswd_users": [],
-    "htpasswd_secret": "",
-    "htpasswd_secret_key": "htpasswd",
-    "sync_credentials": {},
-    "s3_access_key": "",
-    "s3_secret_key": "",
-    "s3_region": "",
-    "s3_credentials_secret": "",
-    "s3_credentials_keys": {"access_key": "AWS_ACCESS_KEY_ID", "secret_key": "AWS_SECRET_ACCESS_KEY",
-                            "region": "AWS_REGION"},
-    "tls_secret": "",
-}
 
 
-def with_defaults(spec):
-    """The spec with every missing (or None) key taken from DEFAULT_SPEC."""
-    merged = dict(DEFAULT_SPEC)
+def spec_settings(argument_specs):
+    """``{key: option}`` from the zot role's parsed meta/argument_specs.yml: ``zot_<key>`` is ``<key>``."""
+    options = argument_specs["argument_specs"]["main"]["options"]
+    return dict((name[len(ROLE_PREFIX):], option) for name, option in options.items())
+
+
+def with_defaults(spec, settings):
+    """The spec with every missing (or None) key taken from the role's defaults in ``settings``.
+
+    A partial ``s3_credentials_keys`` keeps the default key names it leaves out.
+    """
+    merged = dict((key, option.get("default")) for key, option in settings.items())
     merged.update((key, value) for key, value in (spec or {}).items() if value is not None)
+    given = merged["s3_credentials_keys"]
+    if isinstance(given, dict):
+        merged["s3_credentials_keys"] = dict(settings["s3_credentials_keys"]["default"], **given)
     return merged
 
 
@@ -137,32 +108,23 @@ def _resources_errors(resources):
     return errors
 
 
-def _user_errors(users):
+def _choice_errors(spec, settings):
     errors = []
-    seen = set()
-    for index, user in enumerate(users or []):
-        name = (user or {}).get("name") or ""
-        where = "htpasswd_users[%d]" % index
-        if not name or ":" in name or "\n" in name:
-            errors.append("%s.name: must be non-empty, without ':' or line breaks" % where)
-        elif name in seen:
-            errors.append("%s.name: %r is listed twice" % (where, name))
-        seen.add(name)
-        if not (user or {}).get("password"):
-            errors.append("%s.password: must not be empty" % where)
+    for key, option in settings.items():
+        choices = option.get("choices")
+        if choices and spec[key] not in choices:
+            errors.append("%s: %r is not one of %s%s" % (key, spec[key], ", ".join(choice for choice in choices if choice),
+                                                         " (or empty for any)" if "" in choices else ""))
     return errors
 
 
 def _service_errors(spec):
-    errors = []
-    if spec["service_type"] not in SERVICE_TYPES:
-        errors.append("service_type: %r is not one of %s" % (spec["service_type"], ", ".join(SERVICE_TYPES)))
-    if not isinstance(spec["service_port"], int) or not 1 <= spec["service_port"] <= 65535:
-        errors.append("service_port: %r is not a port (1-65535)" % (spec["service_port"],))
+    # A Service's ports are numbers; a string such as "5000" is refused by the API server.
+    errors = number_errors(spec["service_port"], "service_port", 1, 65535)
     node_port = spec["node_port"]
     if spec["service_type"] != "ClusterIP" and node_port not in (0, None):
         low, high = NODE_PORT_RANGE
-        if isinstance(node_port, bool) or not isinstance(node_port, int) or not low <= node_port <= high:
+        if number_errors(node_port, "node_port", low, high):
             errors.append("node_port: %r is outside Kubernetes' NodePort range %d-%d (0 lets Kubernetes pick one)"
                           % (node_port, low, high))
     return errors
@@ -181,7 +143,7 @@ def _ingress_errors(spec):
 
 
 def _auth_errors(spec, config):
-    errors = _user_errors(spec["htpasswd_users"])
+    errors = user_errors(spec["htpasswd_users"], "htpasswd_users")
     path = _get(config, "http", "auth", "htpasswd", "path")
     given = bool(spec["htpasswd_users"]) or bool(spec["htpasswd_secret"])
     if spec["htpasswd_users"] and spec["htpasswd_secret"]:
@@ -229,8 +191,6 @@ def _storage_errors(spec, config):
         errors.append("storage.rootDirectory: %r must be an absolute path inside the container" % root)
     if spec["persistence"]:
         errors.extend(_quantity_errors("pvc_size", spec["pvc_size"]))
-        if spec["pvc_access_mode"] not in ACCESS_MODES:
-            errors.append("pvc_access_mode: %r is not one of %s" % (spec["pvc_access_mode"], ", ".join(ACCESS_MODES)))
     replicas = spec["replicas"]
     if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
         errors.append("replicas: %r must be a whole number, 0 or more" % (replicas,))
@@ -245,7 +205,7 @@ def _storage_errors(spec, config):
     return errors
 
 
-def spec_errors(spec, config):
+def spec_errors(spec, config, settings):
     """Everything wrong with ``spec`` (already through ``with_defaults``) for this ``config``."""
     errors = []
     for key in ("name", "namespace"):
@@ -254,8 +214,7 @@ def spec_errors(spec, config):
     for key in ("image", "image_tag"):
         if not spec[key]:
             errors.append("%s: must not be empty" % key)
-    if spec["arch"] not in ARCHES:
-        errors.append("arch: %r is not one of amd64, arm64 (or empty for any)" % spec["arch"])
+    errors.extend(_choice_errors(spec, settings))
     errors.extend(_resources_errors(spec["resources"]))
     for name in spec["env"] or {}:
         if not _ENV_NAME.match(str(name)):
@@ -272,27 +231,15 @@ def spec_errors(spec, config):
 
 # --- rendering ---------------------------------------------------------------------------------
 
-def _bcrypt_salt(seed):
-    """A bcrypt salt derived from ``seed`` (public data), so a password hashes the same every run."""
-    raw = base64.b64encode(hashlib.sha256(seed.encode("utf-8")).digest()[:16]).decode("ascii")[:22]
-    table = dict(zip(_B64_ALPHABET, _BCRYPT_ALPHABET))
-    return ("$2b$%02d$" % BCRYPT_COST + "".join(table[char] for char in raw)).encode("ascii")
-
-
 def htpasswd_text(users, seed):
     """htpasswd lines (bcrypt, ``$2y$`` as htpasswd -B writes) that are the same on every run.
 
     The salt comes from ``seed`` (namespace and deployment) and the user name: unique per user
     and site, stable across runs, so the Secret (and the pods) change only when a password does.
     """
-    import bcrypt  # only called when HAS_BCRYPT
-
-    lines = []
-    for user in users:
-        salt = _bcrypt_salt("anchorage.registry/zot/%s/%s" % (seed, user["name"]))
-        hashed = bcrypt.hashpw(user["password"].encode("utf-8"), salt).decode("ascii")
-        lines.append("%s:$2y$%s\n" % (user["name"], hashed[4:]))
-    return "".join(lines)
+    return "".join(entry_line(user["name"], hash_password(user["password"], BCRYPT_COST,
+                                                          "anchorage.registry/zot/%s/%s" % (seed, user["name"])))
+                   for user in users)
 
 
 def _object(spec, api_version, kind, name, body, namespaced=True, annotations=None):
@@ -342,7 +289,7 @@ def _file_mounts(spec, config):
 def _env(spec, secret_name):
     env = []
     if spec["s3_credentials_secret"]:
-        keys = dict(DEFAULT_SPEC["s3_credentials_keys"], **(spec["s3_credentials_keys"] or {}))
+        keys = spec["s3_credentials_keys"]
         for option, variable in S3_ENV:
             if option == "region" and spec["s3_region"]:
                 env.append({"name": variable, "value": spec["s3_region"]})
@@ -461,16 +408,16 @@ def _ingress(spec):
     return _object(spec, "networking.k8s.io/v1", "Ingress", spec["name"], {"spec": body}, annotations=annotations)
 
 
-def zot_manifests(config_json, spec):
+def zot_manifests(config_json, spec, settings):
     """``(manifests, errors)``: everything to apply for ``spec``, or the reasons it cannot be."""
-    spec = with_defaults(spec)
+    spec = with_defaults(spec, settings)
     try:
         config = json.loads(config_json)
     except ValueError as exc:
         return [], ["config: not JSON: %s" % exc]
     if not isinstance(config, dict):
         return [], ["config: must be a JSON object"]
-    errors = spec_errors(spec, config)
+    errors = spec_errors(spec, config, settings)
     if spec["htpasswd_users"] and not HAS_BCRYPT:
         errors.append("htpasswd_users: hashing passwords needs the Python library bcrypt on the controller")
     if errors:

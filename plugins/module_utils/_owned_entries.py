@@ -50,15 +50,6 @@ def state_text(state):
     return json.dumps(kept, indent=2, sort_keys=True) + "\n" if kept else None
 
 
-def load(module, path, parse):
-    """(text or None, ``parse(text, path)``, state) of a shared config; fails naming the file."""
-    before = read_text(path)
-    try:
-        return before, parse(before, path), read_state(path)
-    except ValueError as exc:
-        module.fail_json(msg="path: %s" % exc)
-
-
 def save(module, path, before, after, state, backup=False, file_args=None):
     """Write the merged config and the state next to it; the config's apply_text result.
 

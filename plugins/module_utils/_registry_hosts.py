@@ -21,56 +21,35 @@ the arguments of the module that writes its files:
 from __future__ import annotations
 
 import base64
-import re
 
 from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import (
     certs_d_path,
     normalise_certificates,
 )
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
+    host_errors,
+    pem_errors,
+    regex_errors,
+    unique_errors,
+)
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import join_path, validate
 
-# A DNS name or IPv4 address, or a bracketed IPv6 address, then an optional port.
-_HOST = re.compile(
-    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
-    r"|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?$"
-)
 # Names that reach Docker Hub; containerd and k3s both call its namespace docker.io.
 _DOCKER_HUB_ALIASES = ("index.docker.io", "registry-1.docker.io")
-# Go's RE2 (k3s rewrites) has no look-around and no back-references.
-_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]")
 # Capabilities of a registry used directly, and of a mirror that only serves pulls.
 DIRECT_CAPABILITIES = ["pull", "resolve", "push"]
 MIRROR_CAPABILITIES = ["pull", "resolve"]
 
 
-def host_error(text):
-    """Why ``text`` is not ``name[:port]`` / ``ip[:port]``, or None when it is fine."""
-    if not isinstance(text, str) or not text:
-        return "must be a host name or IP address, with an optional port (e.g. registry.example:5000)"
-    if "://" in text:
-        return ("%r is a URL: give only the host and port (e.g. %s); plain HTTP is `insecure: true`"
-                % (text, text.split("://", 1)[1].split("/", 1)[0]))
-    if "/" in text:
-        return ("%r has a path: give only the host and port (%s); a mirror's path goes in mirrors[].path"
-                % (text, text.split("/", 1)[0]))
-    match = _HOST.match(text)
-    if not match:
-        return "%r is not a host name or IP address with an optional port (e.g. registry.example:5000)" % text
-    port = match.group("port")
-    if port is not None and not 0 < int(port) < 65536:
-        return "%r has port %s, outside 1-65535" % (text, port)
-    return None
+def upstream_errors(value, where):
+    """A registry host, or ``*`` (every registry without an entry of its own)."""
+    return host_errors(value, where, also=("*",))
 
 
-def upstream_error(text):
-    """Like ``host_error`` but also accepts ``*`` (every registry without an entry of its own)."""
-    return None if text == "*" else host_error(text)
-
-
-def path_error(text):
-    if not text.startswith("/") or "?" in text or "#" in text or "//" in text:
-        return "%r must be an absolute URL path such as /v2/dockerhub-proxy (no query, no //)" % text
-    return None
+def _path_errors(value, where):
+    if not value.startswith("/") or "?" in value or "#" in value or "//" in value:
+        return ["%s: %r must be an absolute URL path such as /v2/dockerhub-proxy (no query, no //)" % (where, value)]
+    return []
 
 
 def rewrite_errors(rewrites, path):
@@ -78,24 +57,18 @@ def rewrite_errors(rewrites, path):
     errors = []
     for pattern in rewrites:
         where = join_path(path, str(pattern))
-        if not isinstance(pattern, str):
+        if isinstance(pattern, str):
+            errors.extend(regex_errors(pattern, where))
+        else:
             errors.append("%s: a rewrite pattern must be a string" % where)
-            continue
-        if _NOT_RE2.search(pattern):
-            errors.append("%s: Go regular expressions have no look-around or back-references" % where)
-            continue
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            errors.append("%s: not a regular expression (%s)" % (where, exc))
     return errors
 
 
 _MIRROR_SCHEMA = {
     "type": ["str", "object"],
     "fields": {
-        "upstream": {"type": "str", "check": upstream_error},
-        "path": {"type": "str", "check": path_error},
+        "upstream": {"type": "str", "check": upstream_errors},
+        "path": {"type": "str", "check": _path_errors},
         "rewrite": {"type": "object", "values": {"type": "str"}},
     },
     "required": ["upstream"],
@@ -104,7 +77,7 @@ _MIRROR_SCHEMA = {
 REGISTRY_SCHEMA = {
     "type": "object",
     "fields": {
-        "host": {"type": "str", "check": host_error},
+        "host": {"type": "str", "check": host_errors},
         "insecure": {"type": "bool"},
         "ca": {"type": "str"},
         "ca_file": {"type": "str"},
@@ -136,9 +109,7 @@ def _mirror_errors(mirrors, path):
     for index, mirror in enumerate(mirrors if isinstance(mirrors, list) else []):
         where = join_path(join_path(path, "mirrors"), index)
         if isinstance(mirror, str):
-            message = upstream_error(mirror)
-            if message:
-                errors.append("%s: %s" % (where, message))
+            errors.extend(upstream_errors(mirror, where))
         elif isinstance(mirror, dict) and isinstance(mirror.get("rewrite"), dict):
             errors.extend(rewrite_errors(mirror["rewrite"], join_path(where, "rewrite")))
     return errors
@@ -169,25 +140,18 @@ def normalise(registries, ca_files=None, path="node_trust_registries"):
         return [], ["%s: must be a list of registries, got %s" % (path, type(registries).__name__)]
     errors = []
     result = []
-    seen = {}
     for index, item in enumerate(registries):
         where = join_path(path, index)
         item_errors = _registry_errors(item, where, ca_files)
+        ca = None if item_errors else item.get("ca") or ca_files.get(item.get("ca_file"))
+        if ca:
+            item_errors = pem_errors(ca, join_path(where, "ca_file" if item.get("ca_file") else "ca"))
         if item_errors:
             errors.extend(item_errors)
             continue
-        host = item["host"].lower()
-        if host in seen:
-            errors.append("%s.host: %s is already listed at %s" % (where, host, seen[host]))
-            continue
-        seen[host] = where
-        ca = item.get("ca") or ca_files.get(item.get("ca_file"))
         if ca:
-            try:
-                ca = normalise_certificates(ca)
-            except ValueError as exc:
-                errors.append("%s: the CA %s" % (join_path(where, "ca_file" if item.get("ca_file") else "ca"), exc))
-                continue
+            ca = normalise_certificates(ca)
+        host = item["host"].lower()
         insecure = bool(item.get("insecure"))
         result.append({
             "host": host,
@@ -198,7 +162,7 @@ def normalise(registries, ca_files=None, path="node_trust_registries"):
             "password": item.get("password") or None,
             "mirrors": [_mirror(m) for m in item.get("mirrors") or []],
         })
-    return result, errors
+    return result, errors + unique_errors(registries, path, "host", fold=True)
 
 
 def _basic_auth(registry):
@@ -274,24 +238,6 @@ def _docker(registries):
         "insecure_registries": [r["host"] for r in registries if r["insecure"]],
         "registry_mirrors": mirrors,
     }, warnings
-
-
-def certificate_errors(certificates):
-    """Errors in a list of {host, pem}, each naming its place."""
-    errors = []
-    seen = set()
-    for index, item in enumerate(certificates):
-        message = host_error(item["host"])
-        if message:
-            errors.append("certificates[%d].host: %s" % (index, message))
-        elif item["host"] in seen:
-            errors.append("certificates[%d].host: %s is listed twice" % (index, item["host"]))
-        seen.add(item["host"])
-        try:
-            normalise_certificates(item["pem"])
-        except ValueError as exc:
-            errors.append("certificates[%d].pem: the CA %s" % (index, exc))
-    return errors
 
 
 def plan(registries, ca_dir, ca_files=None):

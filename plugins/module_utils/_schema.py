@@ -16,48 +16,13 @@ Types: ``str``, ``int``, ``bool``, ``number``, ``list`` (``items``), ``object`` 
 ``extra`` allows unknown keys, ``values`` checks every value of a free-form map),
 ``duration`` (Go's time.ParseDuration syntax), ``any``. Other keys: ``required``
 (list of field names, on objects), ``choices``, ``min``, ``max``, ``check`` (a function
-returning an error text or None), ``alias_of`` (documented spelling another key stands for).
+``check(value, where)`` returning a list of messages, the contract of ``_checks``, run when
+the value passed the other rules), ``alias_of`` (documented spelling another key stands for).
 """
 
 from __future__ import annotations
 
-import re
-
-_DURATION_UNITS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "\u00b5s": 1e-6,
-    "\u03bcs": 1e-6,
-    "ms": 1e-3,
-    "s": 1.0,
-    "m": 60.0,
-    "h": 3600.0,
-}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)")
-
-
-def parse_duration(text):
-    """Seconds in a Go duration such as ``1h30m``, ``500ms`` or ``0``; ValueError otherwise."""
-    if not isinstance(text, str) or not text:
-        raise ValueError("a duration must be a non-empty string such as 30s, 5m or 1h")
-    body = text
-    sign = 1.0
-    if body[0] in "+-":
-        sign = -1.0 if body[0] == "-" else 1.0
-        body = body[1:]
-    if body == "0":
-        return 0.0
-    total = 0.0
-    pos = 0
-    while pos < len(body):
-        match = _DURATION_PART.match(body, pos)
-        if not match:
-            raise ValueError("%r is not a duration: use numbers with units ns, us, ms, s, m, h (e.g. 90s, 1h30m)" % text)
-        total += float(match.group(1)) * _DURATION_UNITS[match.group(2)]
-        pos = match.end()
-    if pos == 0:
-        raise ValueError("%r is not a duration" % text)
-    return sign * total
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import duration_errors
 
 
 def _type_ok(value, kind):
@@ -111,19 +76,14 @@ def validate(value, schema, path=""):
     if "max" in schema and isinstance(value, (int, float)) and value > schema["max"]:
         errors.append("%s: %r is above the maximum %r" % (where, value, schema["max"]))
     if "duration" in kinds and isinstance(value, str):
-        try:
-            parse_duration(value)
-        except ValueError as exc:
-            errors.append("%s: %s" % (where, exc))
+        errors.extend(duration_errors(value, where))
     if isinstance(value, dict) and "object" in kinds:
         errors.extend(_validate_object(value, schema, path))
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             errors.extend(validate(item, schema["items"], join_path(path, index)))
     if not errors and "check" in schema:
-        message = schema["check"](value)
-        if message:
-            errors.append("%s: %s" % (where, message))
+        errors.extend(schema["check"](value, where))
     return errors
 
 

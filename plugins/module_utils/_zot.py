@@ -12,7 +12,7 @@ an unknown key is fatal, and ``validateConfiguration`` then checks how keys comb
 below lists the keys of zot's config structs (pkg/api/config, pkg/extensions/config at commit
 6d19b445, v2.1.20 plus 25 commits); ``check_config`` repeats the cross-key rules of zot's
 ``validateConfiguration`` and adds a few of our own (sync URLs need a scheme). Everything is
-pure: the module feeds options in and writes the text through ``_files.apply_text``.
+pure; ``ZotConfig`` describes the file to the shared pipeline (``_config_file``), which writes it.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import hashlib
 import json
 import posixpath
 import re
-from urllib.parse import urlparse
 
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, secret_file_args
-from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
-    deep_merge, join_path, parse_duration, validate)
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
+    duration_errors, parse_duration, port_errors, regex_errors, unchecked_regexes, url_errors)
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import deep_merge, join_path, validate
 
 # Config sections in the order zot's Config struct declares them (the order we render).
 SECTIONS = ("distSpecVersion", "storage", "http", "log", "extensions", "scheduler", "cluster")
@@ -48,15 +48,20 @@ MIN_BACKGROUND_INTERVAL = 2 * 3600.0
 
 # --- small checks used by the schema -----------------------------------------------------------
 
-def glob_error(pattern):
-    """Why ``pattern`` is not a glob doublestar (zot's matcher) can compile, or None."""
+def glob_errors(pattern, where):
+    """Why ``pattern`` is not a glob doublestar (zot's matcher) can compile (the ``_checks`` contract)."""
+    problem = _glob_problem(pattern)
+    return ["%s: %r %s" % (where, pattern, problem)] if problem else []
+
+
+def _glob_problem(pattern):
     depth = 0
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
             if index + 1 >= len(pattern):
-                return "%r ends with an unfinished escape" % pattern
+                return "ends with an unfinished escape"
             index += 2
             continue
         if char == "[":
@@ -64,7 +69,7 @@ def glob_error(pattern):
             while end < len(pattern) and pattern[end] != "]":
                 end += 2 if pattern[end] == "\\" else 1
             if end >= len(pattern):
-                return "%r has a '[' without a closing ']'" % pattern
+                return "has a '[' without a closing ']'"
             index = end + 1
             continue
         if char == "{":
@@ -73,89 +78,58 @@ def glob_error(pattern):
             depth -= 1
         index += 1
     if depth:
-        return "%r has a '{' without a closing '}'" % pattern
+        return "has a '{' without a closing '}'"
     return None
 
 
-# Go's RE2 has these and Python's re does not: such patterns are not second-guessed.
-_RE2_ONLY = re.compile(r"\\[pPzCQ]|\[\[:")
-# Python's re has these and RE2 does not: zot would refuse them.
-_NOT_RE2 = re.compile(r"\(\?<?[=!]|\\[1-9]|\(\?P=")
+def _non_negative(value, where):
+    return duration_errors(value, where, non_negative=True)
 
 
-def regex_error(pattern):
-    """Why Go's regexp (RE2) would refuse ``pattern``, or None (checked with Python's re)."""
-    if _NOT_RE2.search(pattern):
-        return "%r uses look-around or a back-reference, which Go's regexp (RE2) does not have" % pattern
-    if _RE2_ONLY.search(pattern):
-        return None
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return "%r is not a regular expression: %s" % (pattern, exc)
-    return None
-
-
-def url_error(value, what="URL"):
-    """Why ``value`` is not an absolute http(s) URL, or None."""
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        return ("%r is not a %s with a scheme: write it as https://%s (or http:// for a plain-HTTP registry)"
-                % (value, what, value.split("://")[-1].lstrip("/")))
-    return None
-
-
-def _non_negative(value):
-    try:
-        if parse_duration(value) < 0:
-            return "%r must not be negative" % value
-    except ValueError:
-        pass
-    return None
-
-
-def _time_window(value):
+def _time_window(value, where):
     if value == "":
-        return None
+        return []
     parts = value.split("-")
     if len(parts) != 2:
-        return "%r must be HH:MM-HH:MM (UTC), e.g. 01:00-05:00" % value
+        return ["%s: %r must be HH:MM-HH:MM (UTC), e.g. 01:00-05:00" % (where, value)]
     minutes = []
     for part in parts:
         match = re.match(r"^\s*(\d{1,2}):(\d{2})\s*$", part)
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-            return "%r: %r is not a 24h time HH:MM" % (value, part.strip())
+            return ["%s: %r: %r is not a 24h time HH:MM" % (where, value, part.strip())]
         minutes.append(int(match.group(1)) * 60 + int(match.group(2)))
     if minutes[0] == minutes[1]:
-        return "%r: the window's start and end must differ" % value
-    return None
+        return ["%s: %r: the window's start and end must differ" % (where, value)]
+    return []
 
 
-def _port(value):
-    text = str(value)
-    if not text.isdigit() or int(text) > 65535:
-        return "%r is not a port number (0-65535)" % (value,)
-    return None
+def _port(value, where):
+    # zot reads ports as strings; 0 lets the kernel pick one.
+    return port_errors(value, where, low=0)
 
 
-def _actions(values):
+def _actions(values, where):
     allowed = ACTIONS + BEHAVIOUR_ACTIONS
     bad = [value for value in values if value not in allowed]
     if bad:
-        return ("%s: unknown action%s; actions are %s (and the behaviour action %s)"
-                % (", ".join(repr(b) for b in bad), "s" if len(bad) > 1 else "",
-                   ", ".join(ACTIONS), BEHAVIOUR_ACTIONS[0]))
-    return None
+        return ["%s: %s: unknown action%s; actions are %s (and the behaviour action %s)"
+                % (where, ", ".join(repr(b) for b in bad), "s" if len(bad) > 1 else "",
+                   ", ".join(ACTIONS), BEHAVIOUR_ACTIONS[0])]
+    return []
 
 
-def _metrics_path(value):
+def _above_zero(value, where):
+    return [] if 0 < value < float("inf") else ["%s: %r must be above 0" % (where, value)]
+
+
+def _metrics_path(value, where):
     if not value.startswith("/"):
-        return "%r must start with /" % value
+        return ["%s: %r must start with /" % (where, value)]
     if posixpath.normpath(value) != value:
-        return "%r must be a clean path (no //, /./, /../ or trailing /)" % value
+        return ["%s: %r must be a clean path (no //, /./, /../ or trailing /)" % (where, value)]
     if value in ("/", "/v2"):
-        return "%r is taken by the registry API; use e.g. /metrics" % value
-    return None
+        return ["%s: %r is taken by the registry API; use e.g. /metrics" % (where, value)]
+    return []
 
 
 # --- the schema --------------------------------------------------------------------------------
@@ -182,8 +156,8 @@ COUNT = {"type": "int", "min": 0}
 DURATION = {"type": "duration"}
 GC_DURATION = {"type": "duration", "check": _non_negative}
 STRINGS = _list(_s())
-GLOBS = _list(_s(check=glob_error))
-REGEXES = _list(_s(check=regex_error))
+GLOBS = _list(_s(check=glob_errors))
+REGEXES = _list(_s(check=regex_errors))
 ACTION_LIST = _list(_s(), check=_actions)
 TLS = _obj({"cert": _s(), "key": _s(), "cacert": _s()})
 # zot reads ports as strings; its loader also takes numbers.
@@ -294,7 +268,7 @@ AUTH = _obj({
     "sessionDriver": _obj({"name": _s(choices=["redis", "local"])}, required=["name"], extra=True),
     "secureSession": BOOL,
     "mtls": _obj({
-        "identityAttributes": STRINGS, "uriSanPattern": _s(check=regex_error), "uriSanIndex": COUNT,
+        "identityAttributes": STRINGS, "uriSanPattern": _s(check=regex_errors), "uriSanIndex": COUNT,
         "dnsSanIndex": COUNT, "emailSanIndex": COUNT,
     }),
 })
@@ -332,11 +306,11 @@ HTTP = _obj({
 LOG = _obj({"level": _s(choices=list(LOG_LEVELS) + [""]), "output": _s(), "audit": _s()})
 
 SYNC_REGISTRY = _obj({
-    "urls": _list(_s(check=url_error)),
+    "urls": _list(_s(check=url_errors)),
     "pollInterval": GC_DURATION,
     "content": _list(_obj({
-        "prefix": _s(check=glob_error),
-        "tags": _obj({"regex": _s(check=regex_error), "excludeRegex": _s(check=regex_error), "semver": BOOL}),
+        "prefix": _s(check=glob_errors),
+        "tags": _obj({"regex": _s(check=regex_errors), "excludeRegex": _s(check=regex_errors), "semver": BOOL}),
         "destination": _s(),
         "stripPrefix": BOOL,
     }, required=["prefix"])),
@@ -358,7 +332,7 @@ SYNC_REGISTRY = _obj({
     "preserveDigest": BOOL,
     "syncTimeout": GC_DURATION,
     "reqConcurrent": dict(INT, min=1),
-    "reqPerSec": {"type": "number", "check": lambda v: None if 0 < v < float("inf") else "%r must be above 0" % v},
+    "reqPerSec": {"type": "number", "check": _above_zero},
     "disableHTTP2": BOOL,
     "maxIdleConnsPerHost": dict(INT, min=1),
 }, required=["urls"])
@@ -671,9 +645,7 @@ def _auth_errors(config):
                       "authentication (http.auth.htpasswd, ldap, openid, bearer or mTLS); without it only "
                       "anonymousPolicy entries are allowed")
     for pattern in (access or {}).get("repositories") or {}:
-        message = glob_error(pattern)
-        if message:
-            errors.append("http.accessControl.repositories: %s" % message)
+        errors.extend(glob_errors(pattern, "http.accessControl.repositories"))
     ldap = auth.get("ldap")
     if isinstance(ldap, dict):
         for key in ("userAttribute", "address", "baseDN"):
@@ -710,12 +682,11 @@ def _bearer_errors(bearer):
         if not (upstream.get("realm") and upstream.get("service")):
             errors.append("http.auth.bearer.upstreamTokenEndpoint: realm and service go together")
         else:
-            parsed = urlparse(upstream["realm"])
-            if not (parsed.scheme and parsed.netloc):
-                errors.append("http.auth.bearer.upstreamTokenEndpoint.realm: must be an absolute URL")
-            elif parsed.scheme.lower() != "https" and not (
-                    parsed.scheme.lower() == "http" and upstream.get("allowInsecureHttp")):
-                errors.append("http.auth.bearer.upstreamTokenEndpoint.realm: must use https unless allowInsecureHttp is true")
+            where = "http.auth.bearer.upstreamTokenEndpoint.realm"
+            realm_errors = url_errors(upstream["realm"], where, query=True)
+            if not realm_errors and upstream["realm"].lower().startswith("http:") and not upstream.get("allowInsecureHttp"):
+                realm_errors = ["%s: must use https unless allowInsecureHttp is true" % where]
+            errors.extend(realm_errors)
     secrets = bearer.get("awsSecretsManager")
     if isinstance(secrets, dict):
         for key in ("region", "secretName"):
@@ -895,33 +866,38 @@ def secret_values(value, key=None):
     return found
 
 
-def run(module):
-    """The zot_config module's work: build, check, render, write (or not), return."""
-    params = module.params
-    config, errors, notes = build_config(params)
-    module.no_log_values.update(secret_values(config))
-    if not errors:
-        errors = check_config(config)
-    if errors:
-        module.fail_json(msg="invalid zot config: %s" % "; ".join(errors), errors=errors)
-    for warning in config_warnings(config):
-        module.warn(warning)
-    text = render(config)
-    result = {
-        "changed": False,
-        "config": config,
-        "json": text,
-        "checksum": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "defaults_applied": notes,
-        "restart_required": False,
-    }
-    if params.get("dest"):
-        # The file can hold S3 keys: a new one is private unless mode is given.
-        written = apply_text(module, params["dest"], text, backup=params.get("backup"),
-                             file_args=secret_file_args(module, params["dest"]))
-        result.update(written)
-        # zot reloads some keys on a file *write* event; Ansible replaces files by rename,
-        # which its watcher can miss, and address, port, TLS and storage need a restart anyway.
-        result["restart_required"] = written["content_changed"]
-        result.pop("content_changed")
-    return result
+class ZotConfig(ConfigFormat):
+    """zot's config.json for the zot_config module: built, checked, returned, optionally written."""
+
+    # zot reloads some keys on a file *write* event; Ansible replaces files by rename, which its
+    # watcher can miss, and address, port, TLS and storage need a restart anyway.
+    signal = RESTART
+    private = True  # S3 keys
+    summary = "invalid zot config"
+
+    def secrets(self, params):
+        return secret_values(build_config(params)[0])
+
+    def build(self, params, facts):
+        config, errors, notes = build_config(params)
+        if not errors:
+            errors = check_config(config)
+        errors, unchecked = unchecked_regexes(errors)
+        if errors:
+            raise Invalid(errors, self.summary)
+        return {"config": config, "notes": notes, "unchecked": unchecked}
+
+    def warnings(self, wanted):
+        return wanted["unchecked"] + config_warnings(wanted["config"])
+
+    def render(self, doc, path):
+        return render(doc["config"])
+
+    def report(self, wanted, outcome):
+        text = render(wanted["config"])
+        return {
+            "config": wanted["config"],
+            "json": text,
+            "checksum": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "defaults_applied": wanted["notes"],
+        }

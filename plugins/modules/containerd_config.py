@@ -25,6 +25,8 @@ author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
   - ansible.builtin.files
 requirements:
   - tomlkit on the managed node (Debian and Ubuntu package C(python3-tomlkit))
@@ -37,10 +39,6 @@ options:
     description: The directory of per-registry C(hosts.toml) files.
     type: str
     default: /etc/containerd/certs.d
-  backup:
-    description: Keep a timestamped copy of the previous file when it changes.
-    type: bool
-    default: false
 seealso:
   - module: anchorage.registry.containerd_hosts
 """
@@ -59,6 +57,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reload_required:
+  description: Always false; containerd has no reload.
+  returned: always
+  type: bool
 restart_required:
   description: config.toml changed; containerd must be restarted to read it.
   returned: always
@@ -77,51 +79,15 @@ backup_file:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.anchorage.registry.plugins.module_utils import _containerd
-from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text
-
-
-def installed_major(module):
-    """containerd's major version, or None when containerd is not on this node."""
-    binary = module.get_bin_path("containerd")
-    if not binary:
-        return None
-    rc, out, err = module.run_command([binary, "--version"])
-    return _containerd.binary_major(out) if rc == 0 else None
-
-
-def run(module):
-    params = module.params
-    path = params["path"]
-    if not params["config_path"].startswith("/"):
-        module.fail_json(msg="config_path: %r must be an absolute directory path" % params["config_path"])
-    before = read_text(path)
-    try:
-        after, version, previous = _containerd.set_config_path(before, params["config_path"],
-                                                               installed_major(module), path)
-    except ValueError as exc:
-        module.fail_json(msg="path: %s" % exc)
-    result = apply_text(module, path, after, backup=params["backup"],
-                        file_args=module.load_file_common_arguments(params))
-    result.update(restart_required=result["content_changed"], version=version, previous_config_path=previous)
-    module.exit_json(**result)
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._containerd import ContainerdConfig
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", default="/etc/containerd/config.toml"),
-            config_path=dict(type="str", default="/etc/containerd/certs.d"),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    if not _containerd.HAS_TOMLKIT:
-        module.fail_json(msg=missing_required_lib("tomlkit"), exception=_containerd.TOMLKIT_IMPORT_ERROR)
-    run(module)
+    run(ContainerdConfig(), file_options(
+        path=dict(type="path", default="/etc/containerd/config.toml"),
+        config_path=dict(type="str", default="/etc/containerd/certs.d"),
+    ), add_file_common_args=True)
 
 
 if __name__ == "__main__":

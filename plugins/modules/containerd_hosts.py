@@ -26,6 +26,7 @@ author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
 options:
   path:
     description: The C(config_path) directory.
@@ -114,6 +115,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reload_required:
+  description: Always false; containerd reads hosts.toml on every pull.
+  returned: always
+  type: bool
 restart_required:
   description: Always false; containerd reads hosts.toml on every pull.
   returned: always
@@ -130,35 +135,8 @@ removed:
   elements: str
 """
 
-import glob
-import os
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils import _containerd
-from ansible_collections.anchorage.registry.plugins.module_utils._files import read_text
-from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import report, sync_tree
-
-
-def run(module):
-    entries = module.params["registries"]
-    errors = _containerd.entry_errors(entries)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-    # Headers in the files already there (old credentials) would otherwise show in the diff.
-    for existing in glob.glob(os.path.join(module.params["path"], "*", _containerd.HOSTS_FILE)):
-        module.no_log_values.update(_containerd.header_values(read_text(existing) or ""))
-    wanted = {}
-    for entry in entries:
-        mode = "0600" if _containerd.has_secrets(entry) else "0644"
-        wanted[entry["name"]] = {_containerd.HOSTS_FILE: (_containerd.render_hosts_toml(entry), mode)}
-    try:
-        result = sync_tree(module, module.params["path"], wanted)
-    except ValueError as exc:
-        module.fail_json(msg="registries: %s" % exc)
-    report(module, result)
-    result["restart_required"] = False
-    module.exit_json(**result)
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import run
+from ansible_collections.anchorage.registry.plugins.module_utils._containerd import ContainerdHosts
 
 
 def main():
@@ -170,23 +148,19 @@ def main():
         override_path=dict(type="bool"),
         header=dict(type="dict", no_log=True),
     )
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", default="/etc/containerd/certs.d"),
-            registries=dict(
-                type="list",
-                elements="dict",
-                default=[],
-                options=dict(
-                    name=dict(type="str", required=True),
-                    server=dict(type="str"),
-                    hosts=dict(type="list", elements="dict", required=True, options=host),
-                ),
+    run(ContainerdHosts(), dict(
+        path=dict(type="path", default="/etc/containerd/certs.d"),
+        registries=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                name=dict(type="str", required=True),
+                server=dict(type="str"),
+                hosts=dict(type="list", elements="dict", required=True, options=host),
             ),
         ),
-        supports_check_mode=True,
-    )
-    run(module)
+    ))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
+  - anchorage.registry.config_file.VALIDATE
   - ansible.builtin.files
 options:
   path:
@@ -44,15 +47,6 @@ options:
     type: list
     elements: str
     default: []
-  validate:
-    description:
-      - Check the new file with C(dockerd --validate) before writing it, when the engine supports it.
-    type: bool
-    default: true
-  backup:
-    description: Keep a timestamped copy of the previous file when it changes.
-    type: bool
-    default: false
 notes:
   - Registry credentials do not belong in C(daemon.json); use M(community.docker.docker_login).
   - CA certificates for HTTPS registries go in C(/etc/docker/certs.d/<host:port>/ca.crt)
@@ -101,80 +95,30 @@ owned:
   returned: always
   type: dict
   sample: {"insecure-registries": ["10.0.0.5:5000"], "registry-mirrors": []}
-validated:
-  description: Whether C(dockerd --validate) checked the new file (false when nothing changed or the engine lacks it).
+config_test:
+  description:
+    - C(passed) when C(dockerd --validate) accepted new content, C(skipped) when the engine lacks the flag
+      (before Docker 23.0) or has no C(dockerd), C(unchanged) when nothing changed, C(disabled) when
+      O(validate=false).
   returned: always
-  type: bool
+  type: str
 backup_file:
   description: The copy of the previous file, when O(backup=true) and the file changed.
   returned: changed and backup requested
   type: str
 """
 
-import os
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils import _docker_daemon
-from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import load, save
-
-
-def dockerd_check(module, text):
-    """Run ``dockerd --validate`` on ``text``; (checked, error or None)."""
-    dockerd = module.get_bin_path("dockerd")
-    if not dockerd:
-        return False, None
-    candidate = os.path.join(module.tmpdir, "daemon.json")
-    with open(candidate, "w") as handle:
-        handle.write(text)
-    rc, out, err = module.run_command([dockerd, "--validate", "--config-file", candidate])
-    return _docker_daemon.validate_command_result(rc, out, err)
-
-
-def run(module):
-    params = module.params
-    path = params["path"]
-    wanted = {
-        _docker_daemon.INSECURE: params["insecure_registries"],
-        _docker_daemon.MIRRORS: params["registry_mirrors"],
-    }
-    errors = _docker_daemon.option_errors(params["insecure_registries"], params["registry_mirrors"])
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-    before, doc, state = load(module, path, _docker_daemon.parse)
-    new_doc, new_state = _docker_daemon.merge(doc, wanted, state)
-    after = _docker_daemon.render(new_doc) if new_doc != doc else None
-    validated = False
-    if after is not None and params["validate"]:
-        validated, error = dockerd_check(module, after)
-        if error:
-            module.fail_json(msg="dockerd --validate rejected the new %s (nothing written): %s" % (path, error))
-    result = save(module, path, before, after, new_state, backup=params["backup"],
-                  file_args=module.load_file_common_arguments(params))
-    result.update(
-        reload_required=result["content_changed"],
-        restart_required=False,
-        insecure_registries=new_doc.get(_docker_daemon.INSECURE, []),
-        registry_mirrors=new_doc.get(_docker_daemon.MIRRORS, []),
-        owned=new_state,
-        validated=validated,
-    )
-    module.exit_json(**result)
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._docker_daemon import DockerDaemon
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", default="/etc/docker/daemon.json"),
-            insecure_registries=dict(type="list", elements="str", default=[]),
-            registry_mirrors=dict(type="list", elements="str", default=[]),
-            validate=dict(type="bool", default=True),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    run(module)
+    run(DockerDaemon(), file_options(
+        path=dict(type="path", default="/etc/docker/daemon.json"),
+        validate=True,
+        insecure_registries=dict(type="list", elements="str", default=[]),
+        registry_mirrors=dict(type="list", elements="str", default=[]),
+    ), add_file_common_args=True)
 
 
 if __name__ == "__main__":

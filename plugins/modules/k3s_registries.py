@@ -26,6 +26,8 @@ author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
   - ansible.builtin.files
 requirements:
   - PyYAML on the managed node
@@ -49,9 +51,9 @@ options:
       - Map of endpoint host (C(host[:port]) as it appears in a mirror endpoint, not the upstream name) to
         C(auth) (C(username)/C(password), C(auth), C(identity_token)) and C(tls) (C(ca_file), C(cert_file),
         C(key_file), C(insecure_skip_verify)).
-      - Every value here (credentials, user names, file paths) is masked in the module's output and diff,
-        and kept out of the log the node writes of each module call; credentials already in the file are
-        masked too.
+      - Credentials here (C(auth.password), C(auth.auth), C(auth.identity_token)) are masked in the module's
+        output and diff and in the log the node writes of each module call; the rest (user names, TLS file
+        paths) stays readable there. Credentials already in the file are masked too.
     type: dict
     default: {}
   backup:
@@ -96,6 +98,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reload_required:
+  description: Always false; k3s and RKE2 read registries.yaml at start only.
+  returned: always
+  type: bool
 restart_required:
   description: The file's content changed; k3s or RKE2 must be restarted to read it.
   returned: always
@@ -116,54 +122,18 @@ backup_file:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.anchorage.registry.plugins.module_utils import _k3s
-from ansible_collections.anchorage.registry.plugins.module_utils._files import secret_file_args
-from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import load, save
-
-
-def run(module):
-    params = module.params
-    path = params["path"]
-    wanted = {"mirrors": params["mirrors"], "configs": params["configs"]}
-    errors = _k3s.section_errors("mirrors", wanted["mirrors"]) + _k3s.section_errors("configs", wanted["configs"])
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-    before, doc, state = load(module, path, _k3s.parse)
-    # The file's own credentials (old ones, other writers') would otherwise show in the diff.
-    module.no_log_values.update(_k3s.secrets(doc.get("configs") or {}))
-    new_doc, new_state, taken = _k3s.merge(doc, wanted, state)
-    for key in taken:
-        module.warn("%s in %s was set by another writer; it is replaced and owned by this module from now on"
-                    % (key, path))
-    for warning in _k3s.others_warnings(new_doc, new_state):
-        module.warn("%s (an entry this module does not own): k3s ignores it silently" % warning)
-    result = save(module, path, before, _k3s.render(new_doc, path) if new_doc != doc else None, new_state,
-                  backup=params["backup"], file_args=secret_file_args(module, path))
-    result.update(
-        restart_required=result["content_changed"],
-        owned=new_state,
-        taken_over=taken,
-    )
-    module.exit_json(**result)
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._k3s import K3sRegistries
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", default="/etc/rancher/k3s/registries.yaml"),
-            mirrors=dict(type="dict", default={}),
-            # no_log: the invocation is logged on the node before the module runs.
-            configs=dict(type="dict", default={}, no_log=True),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    if not _k3s.HAS_YAML:
-        module.fail_json(msg=missing_required_lib("PyYAML"), exception=_k3s.YAML_IMPORT_ERROR)
-    run(module)
+    run(K3sRegistries(), file_options(
+        path=dict(type="path", default="/etc/rancher/k3s/registries.yaml"),
+        mirrors=dict(type="dict", default={}),
+        # Not no_log: the format masks its credentials before the invocation is logged, and the
+        # rest (endpoints, TLS file paths) stays readable there.
+        configs=dict(type="dict", default={}),
+    ), add_file_common_args=True)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
+  - anchorage.registry.config_file.VALIDATE
   - ansible.builtin.files
 options:
   path:
@@ -164,16 +167,6 @@ options:
         description: Start in the failed state, so a node does not take the VIPs before its service answers.
         type: bool
         default: false
-  validate:
-    description:
-      - Run C(keepalived --config-test) on the new content before it replaces the live file.
-      - In check mode on a host without keepalived the test is skipped with a warning.
-    type: bool
-    default: true
-  backup:
-    description: Keep a timestamped copy of the previous file when it changes.
-    type: bool
-    default: false
 notes:
   - The module never starts, restarts or reloads keepalived. Reload it (SIGHUP) when RV(reload_required) is true.
   - The file holds O(instances[].auth_pass); a new file is created with mode C(0600) unless O(mode) is given.
@@ -223,8 +216,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-content_changed:
-  description: Whether the file's content changed (or would change in check mode).
+restart_required:
+  description: Always false; keepalived reads a changed file on reload.
   returned: always
   type: bool
 reload_required:
@@ -259,9 +252,8 @@ backup_file:
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils._keepalived import apply_config
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._keepalived import KeepalivedConfig
 
 _INSTANCE = dict(
     name=dict(type="str", required=True),
@@ -298,20 +290,14 @@ _SCRIPT = dict(
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", default="/etc/keepalived/keepalived.conf"),
-            router_id=dict(type="str"),
-            script_user=dict(type="str"),
-            instances=dict(type="list", elements="dict", required=True, options=_INSTANCE),
-            scripts=dict(type="list", elements="dict", default=[], options=_SCRIPT),
-            validate=dict(type="bool", default=True),
-            backup=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-        add_file_common_args=True,
-    )
-    apply_config(module)
+    run(KeepalivedConfig(), file_options(
+        path=dict(type="path", default="/etc/keepalived/keepalived.conf"),
+        validate=True,
+        router_id=dict(type="str"),
+        script_user=dict(type="str"),
+        instances=dict(type="list", elements="dict", required=True, options=_INSTANCE),
+        scripts=dict(type="list", elements="dict", default=[], options=_SCRIPT),
+    ), add_file_common_args=True)
 
 
 if __name__ == "__main__":

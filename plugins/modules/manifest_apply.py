@@ -24,14 +24,14 @@ description:
     in a namespace that does not exist yet cannot be dry-run and are shown as they would be created.
   - C(changed) and the diff compare the live object with what the server returns for the apply,
     without status, resource versions and managed fields. Secret values are masked in the diff.
-  - Connects like M(kubernetes.core.k8s) (O(kubeconfig), O(context), O(host), O(api_key),
-    O(validate_certs), O(ca_cert)), with the same C(K8S_AUTH_*) environment variables.
+  - Connects like M(kubernetes.core.k8s), with the same options and C(K8S_AUTH_*) environment variables.
 author:
   - anchorage.registry contributors (@anchorage-registry)
 requirements:
   - kubernetes (the official Python client)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.k8s_auth
 attributes:
   check_mode:
     details: A server-side dry run; the API server must be reachable.
@@ -52,39 +52,6 @@ options:
   namespace:
     description: Namespace for namespaced objects that do not name one. Default C(default).
     type: str
-  kubeconfig:
-    description:
-      - Path to a kubeconfig file, or a kubeconfig as a mapping. Default C(~/.kube/config) (or
-        C(KUBECONFIG)), then the in-cluster service account.
-      - Can be set with C(K8S_AUTH_KUBECONFIG).
-    type: raw
-  context:
-    description: Context of the kubeconfig to use. Can be set with C(K8S_AUTH_CONTEXT).
-    type: str
-  host:
-    description: URL of the API server, for example C(https://10.0.0.10:6443). Can be set with C(K8S_AUTH_HOST).
-    type: str
-  api_key:
-    description: Bearer token for the API server. Can be set with C(K8S_AUTH_API_KEY).
-    type: str
-  validate_certs:
-    description:
-      - Verify the API server's certificate. Default is the kubeconfig's setting (verify).
-      - Can be set with C(K8S_AUTH_VERIFY_SSL).
-    type: bool
-    aliases: [verify_ssl]
-  ca_cert:
-    description: CA bundle that signed the API server's certificate. Can be set with C(K8S_AUTH_SSL_CA_CERT).
-    type: path
-    aliases: [ssl_ca_cert]
-  client_cert:
-    description: Client certificate for the API server. Can be set with C(K8S_AUTH_CERT_FILE).
-    type: path
-    aliases: [cert_file]
-  client_key:
-    description: Key of O(client_cert). Can be set with C(K8S_AUTH_KEY_FILE).
-    type: path
-    aliases: [key_file]
   field_manager:
     description: Field manager name for server-side apply.
     type: str
@@ -156,17 +123,30 @@ EXAMPLES = r"""
   check_mode: true
   diff: true
 
-- name: Use one connection for every anchorage.registry Kubernetes module
+- name: One connection for the Kubernetes modules of kubernetes.core and anchorage.registry
   module_defaults:
-    group/anchorage.registry.k8s:
+    group/kubernetes.core.k8s: &k8s_connection
       host: https://10.0.0.10:6443
       api_key: "{{ k8s_token }}"
       ca_cert: /etc/anchorage/k8s-ca.pem
+    group/anchorage.registry.k8s: *k8s_connection
   block:
     - name: Apply one ConfigMap
       anchorage.registry.manifest_apply:
         manifests:
           - {apiVersion: v1, kind: ConfigMap, metadata: {name: demo, namespace: default}, data: {a: b}}
+    - name: Read it back with kubernetes.core
+      kubernetes.core.k8s_info:
+        kind: ConfigMap
+        name: demo
+        namespace: default
+
+- name: Act as another user and group (the token's account must be allowed to impersonate them)
+  anchorage.registry.manifest_apply:
+    kubeconfig: ~/.kube/config
+    impersonate_user: deployer
+    impersonate_groups: [registry-admins]
+    manifests: "{{ zot_manifests }}"
 """
 
 RETURN = r"""
@@ -189,24 +169,24 @@ rollout:
   sample: {"apps/v1 Deployment zot-registry/zot": "1/1 updated, 1 available, 1 total; 1/1 pods ready"}
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
-
-from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import DEFAULT_PRUNE_KINDS, FIELD_MANAGER, run
+from ansible_collections.anchorage.registry.plugins.module_utils._k8s_auth import K8S_AUTH_SPEC
+from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import (
+    DEFAULT_PRUNE_KINDS,
+    FIELD_MANAGER,
+    run,
+    secret_values,
+)
+from ansible_collections.anchorage.registry.plugins.module_utils._module import SecretMaskingModule
 
 
 def main():
-    module = AnsibleModule(
+    # Secret manifests' values are masked before the invocation is logged on the target.
+    module = SecretMaskingModule(
+        lambda params: secret_values(params["manifests"]),
         argument_spec=dict(
+            K8S_AUTH_SPEC,
             manifests=dict(type="list", elements="dict", required=True),
             namespace=dict(type="str"),
-            kubeconfig=dict(type="raw", fallback=(env_fallback, ["K8S_AUTH_KUBECONFIG"])),
-            context=dict(type="str", fallback=(env_fallback, ["K8S_AUTH_CONTEXT"])),
-            host=dict(type="str", fallback=(env_fallback, ["K8S_AUTH_HOST"])),
-            api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["K8S_AUTH_API_KEY"])),
-            validate_certs=dict(type="bool", aliases=["verify_ssl"], fallback=(env_fallback, ["K8S_AUTH_VERIFY_SSL"])),
-            ca_cert=dict(type="path", aliases=["ssl_ca_cert"], fallback=(env_fallback, ["K8S_AUTH_SSL_CA_CERT"])),
-            client_cert=dict(type="path", aliases=["cert_file"], fallback=(env_fallback, ["K8S_AUTH_CERT_FILE"])),
-            client_key=dict(type="path", aliases=["key_file"], no_log=False, fallback=(env_fallback, ["K8S_AUTH_KEY_FILE"])),
             field_manager=dict(type="str", default=FIELD_MANAGER),
             force_conflicts=dict(type="bool", default=False),
             prune=dict(type="bool", default=False),

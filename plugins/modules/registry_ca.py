@@ -26,6 +26,7 @@ author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
 options:
   certificates:
     description: The registries' CA certificates.
@@ -85,6 +86,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reload_required:
+  description: Always false; runtimes read a registry's CA when they connect.
+  returned: always
+  type: bool
+restart_required:
+  description: Always false; runtimes read a registry's CA when they connect.
+  returned: always
+  type: bool
 paths:
   description: Per destination, where each host's certificate is.
   returned: always
@@ -107,56 +116,32 @@ removed:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import install, normalise_certificates
-from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import report
-from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import certificate_errors
-
-
-def run(module):
-    certificates = module.params["certificates"]
-    destinations = module.params["destinations"]
-    errors = certificate_errors(certificates)
-    paths = [destination["path"] for destination in destinations]
-    errors.extend("destinations[%d].path: %s is listed twice" % (index, path)
-                  for index, path in enumerate(paths) if path in paths[:index])
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-    pems = dict((item["host"], normalise_certificates(item["pem"])) for item in certificates)
-    try:
-        result = install(module, destinations, pems)
-    except ValueError as exc:
-        module.fail_json(msg="destinations: %s" % exc)
-    module.exit_json(**report(module, result))
+from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import CACertificates
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            certificates=dict(
-                type="list",
-                elements="dict",
-                default=[],
-                options=dict(
-                    host=dict(type="str", required=True),
-                    pem=dict(type="str", required=True),
-                ),
-            ),
-            destinations=dict(
-                type="list",
-                elements="dict",
-                required=True,
-                options=dict(
-                    path=dict(type="path", required=True),
-                    layout=dict(type="str", choices=["certs.d", "flat"], default="certs.d"),
-                    state=dict(type="str", choices=["present", "absent"], default="present"),
-                ),
+    run(CACertificates(), dict(
+        certificates=dict(
+            type="list",
+            elements="dict",
+            default=[],
+            options=dict(
+                host=dict(type="str", required=True),
+                pem=dict(type="str", required=True),
             ),
         ),
-        supports_check_mode=True,
-    )
-    run(module)
+        destinations=dict(
+            type="list",
+            elements="dict",
+            required=True,
+            options=dict(
+                path=dict(type="path", required=True),
+                layout=dict(type="str", choices=["certs.d", "flat"], default="certs.d"),
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+            ),
+        ),
+    ))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ description:
     C(config) and in the diff. A changed secret shows as a different tag next to the mask.
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
   - ansible.builtin.files
 attributes:
   check_mode:
@@ -36,10 +38,6 @@ options:
     description: Where to write C(config.yml) (inside containers Distribution reads C(/etc/docker/registry/config.yml)).
     type: path
     required: true
-  backup:
-    description: Keep a timestamped copy of the previous file when it changes.
-    type: bool
-    default: false
   storage:
     description:
       - The C(storage) section. Exactly one driver key (C(filesystem), C(s3), C(azure), C(gcs), C(inmemory))
@@ -149,9 +147,8 @@ options:
 notes:
   - Distribution reads its configuration only at start; restart it when RV(restart_required) is true.
   - A new file gets mode C(0600) (it may hold C(http.secret)) unless O(mode) is given.
-  - Secrets inside the free-form sections are masked in the result, but like any dictionary option they
-    appear in the target's syslog record of the module's arguments. Set them through environment
-    variables of the registry (C(REGISTRY_STORAGE_S3_SECRETKEY)...) if that matters.
+  - Secrets inside the free-form sections are masked in the target's journal (or syslog) record of the
+    module's arguments as well as in the result and the diff; the other keys stay readable there.
 requirements:
   - PyYAML on the target
 seealso:
@@ -221,6 +218,10 @@ restart_required:
   returned: always
   type: bool
   sample: true
+reload_required:
+  description: Always false; Distribution has no reload.
+  returned: always
+  type: bool
 config:
   description: The configuration written, with every secret replaced by C(********).
   returned: always
@@ -240,9 +241,8 @@ backup_file:
   sample: /etc/anchorage/registry/config.yml.12345.2026-11-22@10:00:00~
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils._distribution import write_config
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._distribution import DistributionConfig
 
 # Sections passed through as free-form mappings; _distribution checks every key of them.
 FREE_FORM_SECTIONS = ("auth", "health", "notifications", "redis", "log", "middleware", "validation",
@@ -250,9 +250,8 @@ FREE_FORM_SECTIONS = ("auth", "health", "notifications", "redis", "log", "middle
 
 
 def main():
-    argument_spec = dict(
+    argument_spec = file_options(
         path=dict(type="path", required=True),
-        backup=dict(type="bool", default=False),
         storage=dict(type="dict", required=True),
         http=dict(type="dict", options=dict(
             addr=dict(type="str"),
@@ -277,8 +276,7 @@ def main():
         )),
     )
     argument_spec.update((name, dict(type="dict")) for name in FREE_FORM_SECTIONS)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True, add_file_common_args=True)
-    module.exit_json(**write_config(module))
+    run(DistributionConfig(), argument_spec, add_file_common_args=True)
 
 
 if __name__ == "__main__":

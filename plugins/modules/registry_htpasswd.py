@@ -21,6 +21,8 @@ description:
     a user listed twice.
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
   - ansible.builtin.files
 attributes:
   check_mode:
@@ -56,10 +58,6 @@ options:
     description: The bcrypt cost (4 to 31) for new hashes. Existing hashes that verify keep their cost.
     type: int
     default: 10
-  backup:
-    description: Keep a timestamped copy of the previous file when it changes.
-    type: bool
-    default: false
 notes:
   - Distribution 2.8 and 3.x re-read the htpasswd file when its modification time changes, so no restart
     is needed (RV(restart_required) is always false); this was checked against Distribution 2.8.2.
@@ -94,6 +92,10 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+reload_required:
+  description: Always false; Distribution re-reads the file when it changes.
+  returned: always
+  type: bool
 users_added:
   description: Users that were (or would be) added.
   returned: always
@@ -124,28 +126,21 @@ backup_file:
   sample: /etc/anchorage/registry/htpasswd.12345.2026-11-22@10:00:00~
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils._htpasswd import manage_htpasswd
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._htpasswd import HtpasswdFile
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True),
-            users=dict(type="list", elements="dict", required=True, options=dict(
-                name=dict(type="str", required=True),
-                password=dict(type="str", no_log=True),
-                state=dict(type="str", choices=["present", "absent"], default="present"),
-            )),
-            exclusive=dict(type="bool", default=False),
-            cost=dict(type="int", default=10),
-            backup=dict(type="bool", default=False),
-        ),
-        supports_check_mode=True,
-        add_file_common_args=True,
-    )
-    module.exit_json(**manage_htpasswd(module))
+    run(HtpasswdFile(), file_options(
+        path=dict(type="path", required=True),
+        users=dict(type="list", elements="dict", required=True, options=dict(
+            name=dict(type="str", required=True),
+            password=dict(type="str", no_log=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        )),
+        exclusive=dict(type="bool", default=False),
+        cost=dict(type="int", default=10),
+    ), add_file_common_args=True)
 
 
 if __name__ == "__main__":

@@ -28,11 +28,13 @@ description:
     C(http.address=0.0.0.0), C(http.port=5000), C(log.level=info), C(http.compat=[docker2s2]) (see
     O(docker_compat)), and C(storage.dedupe=false) when a C(storageDriver) is set without a C(cacheDriver).
     An explicit C(dedupe=true) there is refused, as zot would.
-  - Returns the rendered JSON (RV(json)) for a Kubernetes ConfigMap, and writes it to O(dest) when that is set.
+  - Returns the rendered JSON (RV(json)) for a Kubernetes ConfigMap, and writes it to O(path) when that is set.
 author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
   - anchorage.registry.attributes
+  - anchorage.registry.config_file
+  - anchorage.registry.config_file.FILE
   - ansible.builtin.files
 options:
   config:
@@ -75,21 +77,17 @@ options:
       - An explicit C(http.compat) (even C([])) is kept as it is.
     type: bool
     default: true
-  dest:
+  path:
     description:
       - Write the config to this file (atomically, only when its content changes). When not set nothing
         is written and the module only builds, checks and returns the config.
     type: path
-  backup:
-    description: Keep a timestamped copy of O(dest) before replacing it.
-    type: bool
-    default: false
 notes:
   - The checks follow zot's config structs and C(validateConfiguration) at upstream commit 6d19b445
     (v2.1.20 and later). Files the config names (htpasswd, credentials, TLS) are not read.
   - Values of keys zot itself treats as secrets (C(secretkey), C(password), C(clientsecret), ...) are
-    masked in the module's output.
-  - O(dest) can hold S3 keys; a new file is created with mode C(0600) unless O(mode) is given.
+    masked in the module's output and in the log the target writes of each module call.
+  - O(path) can hold S3 keys; a new file is created with mode C(0600) unless O(mode) is given.
 seealso:
   - module: anchorage.registry.manifest_apply
 """
@@ -109,7 +107,7 @@ EXAMPLES = r"""
 
 - name: Write config.json on a host that runs zot as a service
   anchorage.registry.zot_config:
-    dest: /etc/zot/config.json
+    path: /etc/zot/config.json
     mode: "0640"
     storage:
       rootDirectory: /var/lib/zot
@@ -157,38 +155,35 @@ defaults_applied:
   elements: str
   sample: ['http.compat: ["docker2s2"] (docker push of Docker-format images fails with ''manifest invalid'' without it)']
 restart_required:
-  description: O(dest) changed (or would change, in check mode); zot must be restarted to read it.
+  description: O(path) changed (or would change, in check mode); zot must be restarted to read it.
+  returned: success
+  type: bool
+reload_required:
+  description: Always false; zot must restart to read a changed file reliably.
   returned: success
   type: bool
 backup_file:
-  description: The backup of O(dest), when one was made.
+  description: The backup of O(path), when one was made.
   returned: changed and O(backup)
   type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.anchorage.registry.plugins.module_utils._zot import run
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import file_options, run
+from ansible_collections.anchorage.registry.plugins.module_utils._zot import ZotConfig
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            config=dict(type="dict", default={}),
-            storage=dict(type="dict"),
-            http=dict(type="dict"),
-            log=dict(type="dict"),
-            extensions=dict(type="dict"),
-            scheduler=dict(type="dict"),
-            cluster=dict(type="dict"),
-            docker_compat=dict(type="bool", default=True),
-            dest=dict(type="path"),
-            backup=dict(type="bool", default=False),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    module.exit_json(**run(module))
+    run(ZotConfig(), file_options(
+        path=dict(type="path"),
+        config=dict(type="dict", default={}),
+        storage=dict(type="dict"),
+        http=dict(type="dict"),
+        log=dict(type="dict"),
+        extensions=dict(type="dict"),
+        scheduler=dict(type="dict"),
+        cluster=dict(type="dict"),
+        docker_compat=dict(type="bool", default=True),
+    ), add_file_common_args=True)
 
 
 if __name__ == "__main__":

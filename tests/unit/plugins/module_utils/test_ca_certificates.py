@@ -55,7 +55,7 @@ def test_what_is_not_a_certificate_is_named(text, words):
 
 
 def test_a_private_key_is_refused_even_next_to_a_certificate(pki):
-    with pytest.raises(ValueError, match="PRIVATE KEY: give only the CA certificate"):
+    with pytest.raises(ValueError, match="PRIVATE KEY: give only the certificate, never a key"):
         normalise_certificates(pki["cert"] + pki["key"])
 
 

@@ -155,9 +155,10 @@ def test_entry_errors_name_their_place():
     ])
     assert errors[0].startswith("registries[0].name: '../etc' has a path")
     assert errors[1].startswith("registries[0].hosts: give at least one host")
-    assert errors[2].startswith("registries[1].server: 'ftp://x' must be an http:// or https:// URL")
+    assert errors[2] == "registries[1].server: 'ftp://x': the scheme must be http:// or https://"
     assert errors[3].startswith("registries[1].hosts[0].url:")
-    assert errors[4] == "registries[2].name: docker.io is listed twice"
+    assert errors[4].startswith("registries[2].hosts: give at least one host")
+    assert errors[5] == "registries[2].name: 'docker.io' is listed twice (first at registries[1].name)"
 
 
 def test_hosts_toml_from_the_plan_is_used_by_containerd_for_real(

@@ -151,8 +151,8 @@ def test_proxy_rules():
     assert errors_for(proxy=good) == []
     assert errors_for(proxy={"remoteurl": "http://127.0.0.1:5000", "ttl": "0"}) == []
     assert_one_error(errors_for(proxy={"username": "u"}), "proxy.remoteurl: is required")
-    assert_one_error(errors_for(proxy={"remoteurl": "registry-1.docker.io"}), "proxy.remoteurl: 'registry-1.docker.io' is not an http or https URL")
-    assert_one_error(errors_for(proxy={"remoteurl": "ftp://mirror"}), "proxy.remoteurl: 'ftp://mirror' is not an http")
+    assert_one_error(errors_for(proxy={"remoteurl": "registry-1.docker.io"}), "proxy.remoteurl: 'registry-1.docker.io' is not a URL with a scheme")
+    assert_one_error(errors_for(proxy={"remoteurl": "ftp://mirror"}), "proxy.remoteurl: 'ftp://mirror': the scheme must be http:// or https://")
     assert_one_error(errors_for(proxy={"remoteurl": "https://r", "ttl": "7d"}), "proxy.ttl: '7d' is not a duration")
     assert_one_error(errors_for(proxy={"remoteurl": "https://r", "exec": {"lifetime": "1h"}}), "proxy.exec.command: is required")
 

@@ -39,9 +39,9 @@ def test_auth_token_is_refused_with_a_hint():
 @pytest.mark.parametrize("section, value, words", [
     ("mirrors", {"docker.io": {"endpoints": ["https://x"]}}, "mirrors.docker.io.endpoints: unknown key"),
     ("mirrors", {"docker.io": {"endpoint": "https://x"}}, "mirrors.docker.io.endpoint: must be a list"),
-    ("mirrors", {"docker.io": {"endpoint": ["ftp://x"]}}, "'ftp://x': k3s endpoints use http:// or https://"),
+    ("mirrors", {"docker.io": {"endpoint": ["ftp://x"]}}, "mirrors.docker.io.endpoint[0]: 'ftp://x': the scheme must be http:// or https://"),
     ("mirrors", {"https://docker.io": {"endpoint": ["https://x"]}}, "mirrors.https://docker.io: 'https://docker.io' is a URL"),
-    ("mirrors", {"docker.io": {"rewrite": {"(?=x)": "y"}}}, "no look-around or back-references"),
+    ("mirrors", {"docker.io": {"rewrite": {"(?=x)": "y"}}}, "mirrors.docker.io.rewrite.(?=x): '(?=x)' is not a Go regular expression"),
     ("configs", {"reg": {"tls": {"cert_file": "/c.crt"}}}, "configs.reg.tls: cert_file and key_file go together"),
     ("configs", {"reg": {"tls": {"insecure_skip_verify": "yes"}}}, "insecure_skip_verify: must be a boolean"),
     ("configs", {"reg": {"auth": {"username": "u"}}}, "configs.reg.auth: username and password go together"),

@@ -137,7 +137,7 @@ def test_two_instances_with_one_router_id_on_one_interface_are_rejected():
 
 def test_instance_names_must_differ():
     errors = errors_of([instance(), instance(virtual_router_id=52, vips=["192.0.2.101/24"])])
-    assert errors == ["instances[1].name: 'REGISTRY' is also instances[0].name"]
+    assert errors == ["instances[1].name: 'REGISTRY' is listed twice (first at instances[0].name)"]
 
 
 def test_no_instances_is_an_error():
@@ -159,7 +159,7 @@ def test_bad_scripts_are_rejected_naming_the_option(overrides, expected):
 
 def test_script_names_must_differ():
     errors = errors_of([instance()], [SCRIPT, dict(SCRIPT)])
-    assert errors == ["scripts[1].name: 'registry' is given twice"]
+    assert errors == ["scripts[1].name: 'registry' is listed twice (first at scripts[0].name)"]
 
 
 def test_render_writes_every_option_keepalived_needs():

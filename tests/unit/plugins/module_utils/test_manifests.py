@@ -11,6 +11,7 @@ import json
 import kubernetes_validate
 import pytest
 
+from ansible_collections.anchorage.registry.plugins.filter.zot_manifests import role_settings
 from ansible_collections.anchorage.registry.plugins.module_utils import _manifests
 from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import parse_selector, selector_matches
 from ansible_collections.anchorage.registry.plugins.module_utils._zot import build_config, check_config, render
@@ -20,6 +21,7 @@ KUBERNETES_VERSIONS = ("1.25", "1.31", "1.37")
 S3 = {"name": "s3", "regionendpoint": "http://minio.minio.svc.cluster.local:9000", "region": "us-east-1",
       "bucket": "zot", "secure": False, "skipverify": True}
 ADMIN = {"name": "admin", "password": "correct horse battery staple"}
+SETTINGS = role_settings()
 
 
 def config_json(**sections):
@@ -32,13 +34,13 @@ AUTH_CONFIG = config_json(http={"auth": {"htpasswd": {"path": "/etc/zot/auth/htp
 
 
 def render_ok(config_text=None, **spec):
-    manifests, errors = _manifests.zot_manifests(config_text or config_json(), spec)
+    manifests, errors = _manifests.zot_manifests(config_text or config_json(), spec, SETTINGS)
     assert errors == []
     return manifests
 
 
 def errors_of(config_text=None, **spec):
-    manifests, errors = _manifests.zot_manifests(config_text or config_json(), spec)
+    manifests, errors = _manifests.zot_manifests(config_text or config_json(), spec, SETTINGS)
     assert manifests == []
     return errors
 
@@ -115,7 +117,7 @@ def test_seed_000_profile():
 
 def test_every_object_carries_the_prune_selector_labels():
     spec = SPECS["auth-ingress-nginx"]
-    selector = parse_selector(_manifests.prune_selector(_manifests.with_defaults(spec)))
+    selector = parse_selector(_manifests.prune_selector(_manifests.with_defaults(spec, SETTINGS)))
     for obj in render_ok(AUTH_CONFIG, **spec):
         assert selector_matches(obj["metadata"]["labels"], selector), obj["kind"]
     other = parse_selector(_manifests.prune_selector({"name": "other"}))
@@ -159,6 +161,8 @@ def test_htpasswd_users_go_to_a_secret_mounted_where_the_config_says(tmp_path, a
 
 def test_the_same_password_hashes_the_same_on_every_run_but_not_across_sites():
     one = _manifests.htpasswd_text([ADMIN], "zot-registry/zot")
+    # Pinned: a different line for the same password would roll every deployment's pods.
+    assert one == "admin:$2y$10$hFk9FBAn/PVj.j5hIsi6ROYDmLeDu2KKe2TFNeWgPvclirHBSKVvG\n"
     assert one == _manifests.htpasswd_text([ADMIN], "zot-registry/zot")
     assert one != _manifests.htpasswd_text([ADMIN], "other/zot")
     assert one != _manifests.htpasswd_text([dict(ADMIN, password="another")], "zot-registry/zot")
@@ -183,6 +187,18 @@ def test_s3_credentials_from_an_existing_secret_with_its_own_key_names():
     assert "PersistentVolumeClaim" not in by_kind(manifests)
     volumes = by_kind(manifests)["Deployment"]["spec"]["template"]["spec"]["volumes"]
     assert {"name": "data", "emptyDir": {}} in volumes
+
+
+def test_a_partial_s3_credentials_keys_keeps_the_default_names_it_leaves_out():
+    env = env_of(render_ok(CONFIGS["s3-secret"], **SPECS["s3-secret"]))
+    assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"]["key"] == "A"
+    assert env["AWS_SECRET_ACCESS_KEY"]["valueFrom"]["secretKeyRef"]["key"] == "AWS_SECRET_ACCESS_KEY"
+
+
+def test_keys_the_spec_leaves_out_take_the_roles_defaults():
+    zot = container(render_ok())
+    assert zot["resources"] == {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "1", "memory": "1Gi"}}
+    assert zot["image"] == "ghcr.io/project-zot/zot:v2.1.20" and zot["imagePullPolicy"] == "IfNotPresent"
 
 
 def test_inline_s3_credentials_go_to_the_secret():
@@ -259,7 +275,7 @@ def test_auth_mismatches():
     assert errors_of(AUTH_CONFIG, htpasswd_users=[ADMIN], htpasswd_secret="x") == [
         "htpasswd_users, htpasswd_secret: give one of them, not both"]
     assert errors_of(AUTH_CONFIG, htpasswd_users=[{"name": "a:b", "password": ""}]) == [
-        "htpasswd_users[0].name: must be non-empty, without ':' or line breaks",
+        "htpasswd_users[0].name: 'a:b' must not contain ':' or a line break",
         "htpasswd_users[0].password: must not be empty"]
     assert errors_of(sync_credentials={"ghcr.io": {"username": "u", "password": "p"}}) == [
         "sync_credentials: the config has no extensions.sync.credentialsFile to mount them at"]
@@ -287,6 +303,11 @@ def test_other_refusals():
     assert errors_of(name="Zot_Registry") == [
         "name: 'Zot_Registry' must be a DNS label (lower-case letters, digits, '-', at most 63)"]
     assert errors_of(arch="riscv64") == ["arch: 'riscv64' is not one of amd64, arm64 (or empty for any)"]
+    # The role's choices, checked for every key that has them (persistence or not).
+    assert errors_of(service_type="ExternalName", image_pull_policy="always", persistence=False, pvc_access_mode="RWO") == [
+        "image_pull_policy: 'always' is not one of Always, IfNotPresent, Never",
+        "pvc_access_mode: 'RWO' is not one of ReadWriteOnce, ReadWriteOncePod, ReadWriteMany",
+        "service_type: 'ExternalName' is not one of NodePort, ClusterIP, LoadBalancer"]
     assert errors_of(ingress=True, ingress_tls_secret="t") == ["ingress_tls_secret: TLS on the Ingress needs ingress_host"]
     assert errors_of(ingress=True, ingress_host="https://zot.example.com") == [
         "ingress_host: 'https://zot.example.com' is not a DNS name (no scheme, port or path)"]

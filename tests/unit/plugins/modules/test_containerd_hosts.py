@@ -83,6 +83,6 @@ def test_bad_entries_fail_naming_their_place(run_module, tmp_path):
         {"name": "https://docker.io", "hosts": [{"url": "ftp://m"}]}, {"name": "_default", "hosts": []}]})
     assert result["failed"] is True
     assert "registries[0].name: 'https://docker.io' is a URL" in result["msg"]
-    assert "registries[0].hosts[0].url: 'ftp://m' must be an http:// or https:// URL" in result["msg"]
+    assert "registries[0].hosts[0].url: 'ftp://m': the scheme must be http:// or https://" in result["msg"]
     assert "registries[1].hosts: give at least one host" in result["msg"]
     assert os.listdir(str(tmp_path)) == []

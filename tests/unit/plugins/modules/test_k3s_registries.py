@@ -12,6 +12,7 @@ import stat
 import pytest
 import yaml
 
+from ansible_collections.anchorage.registry.plugins.module_utils import _checks, _config_file
 from ansible_collections.anchorage.registry.plugins.modules import k3s_registries
 
 PASSWORD = "do-not-show-this-registry-password"
@@ -148,3 +149,16 @@ def test_a_key_another_writer_set_differently_is_taken_over(run_module, tmp_path
     data = yaml.safe_load(path.read_text())
     assert data["mirrors"]["docker.io"] == {"endpoint": ["https://reg.example:5443"]}
     assert data["configs"]["x"] == {"auth": {"token": "t"}}  # someone else's entry: warned about, kept
+
+
+def test_a_node_without_re2_warns_about_rewrites_it_cannot_check(run_module, tmp_path, monkeypatch):
+    # google-re2 has no Debian package: nodes often lack it, the controller (planner) has it.
+    monkeypatch.setattr(_checks, "HAS_RE2", False)
+    warned = []
+    monkeypatch.setattr(_config_file.SecretMaskingModule, "warn", lambda self, text, **kwargs: warned.append(text))
+    path = tmp_path / "registries.yaml"
+    mirrors = {"docker.io": {"endpoint": ["https://reg.example:5443"], "rewrite": {"^(.*)$": "hub/$1"}}}
+    result = run_module(k3s_registries, {"path": str(path), "mirrors": mirrors})
+    assert result["changed"] and yaml.safe_load(path.read_text())["mirrors"] == mirrors
+    assert warned == ['mirrors.docker.io.rewrite.^(.*)$: not checked as a Go regular expression on this host '
+                      '(google-re2 is not installed)']

@@ -83,7 +83,7 @@ def test_writes_a_tested_config_with_the_interface_found_then_stays_unchanged(ru
                                             "fall": 2, "rise": 2, "init_fail": True}])
     args["instances"][0]["track_scripts"] = ["registry"]
     result = run_module(keepalived_config, args)
-    assert result["changed"] and result["content_changed"] and result["reload_required"]
+    assert result["changed"] and result["reload_required"]
     assert result["config_test"] == "passed"
     assert result["instances"][0]["interface"] == subnet[0]
     text = path.read_text()
@@ -147,7 +147,7 @@ def test_a_new_file_without_mode_is_private_and_an_existing_one_keeps_its_mode(r
     os.chmod(str(path), 0o640)
     args = args_for(path, subnet, mode=None)
     args["instances"][0].update(priority=150)
-    assert run_module(keepalived_config, args)["content_changed"]
+    assert run_module(keepalived_config, args)["reload_required"]
     assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o640
 
 
@@ -155,7 +155,7 @@ def test_a_mode_change_alone_does_not_ask_for_a_reload(run_module, tmp_path, sub
     path = tmp_path / "keepalived.conf"
     run_module(keepalived_config, args_for(path, subnet))
     result = run_module(keepalived_config, args_for(path, subnet, mode="0600"))
-    assert result["changed"] and not result["content_changed"] and not result["reload_required"]
+    assert result["changed"] and not result["reload_required"]
     assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
 
 

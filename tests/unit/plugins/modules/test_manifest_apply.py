@@ -10,6 +10,9 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -207,6 +210,104 @@ def test_kubeconfig_mapping_and_context(run_module, apiserver):
     assert result["changed"] is True
     assert all(r.headers.get("Authorization") == "Bearer kubeconfig-token" for r in apiserver.requests("PATCH"))
     assert "kubeconfig-token" not in json.dumps(result)
+    # Only the credentials are masked: "v1", the names and the server stay readable.
+    assert [(item["apiVersion"], item["name"]) for item in result["results"]] == [("v1", "demo"), ("v1", "demo-config")]
+    assert result["invocation"]["module_args"]["kubeconfig"]["clusters"][0] == kubeconfig["clusters"][0]
+
+
+def kubeconfig_elsewhere(token="kubeconfig-token"):
+    """A kubeconfig whose only cluster is a closed port, with a bearer token."""
+    return {"apiVersion": "v1", "kind": "Config", "current-context": "elsewhere",
+            "clusters": [{"name": "elsewhere-cluster", "cluster": {"server": "http://127.0.0.1:9"}}],
+            "users": [{"name": "elsewhere-user", "user": {"token": token}}],
+            "contexts": [{"name": "elsewhere", "context": {"cluster": "elsewhere-cluster", "user": "elsewhere-user"}}]}
+
+
+def authorizations(apiserver):
+    return set(r.headers.get("Authorization") for r in apiserver.requests())
+
+
+def test_host_and_api_key_override_the_kubeconfig(run_module, apiserver):
+    # The client's token refresh used to put the kubeconfig's server and token back.
+    args = {"manifests": manifests()[:1], "kubeconfig": kubeconfig_elsewhere(), "host": apiserver.url, "wait": False}
+    assert run_module(manifest_apply, args)["changed"] is True
+    assert authorizations(apiserver) == {"Bearer kubeconfig-token"}
+    sent = len(apiserver.requests())
+    assert run_module(manifest_apply, dict(args, api_key="option-token"))["changed"] is False
+    assert set(r.headers.get("Authorization") for r in apiserver.requests()[sent:]) == {"Bearer option-token"}
+
+
+def test_basic_auth_and_impersonation_reach_the_api_server(run_module, apiserver):
+    result = run_module(manifest_apply, {"manifests": manifests()[:2], "host": apiserver.url, "username": "zoë",
+                                         "password": "s3cret-pw", "impersonate_user": "deployer",
+                                         "impersonate_groups": ["registry-admins", "system:authenticated"]})
+    assert result["changed"] is True
+    basic = "Basic %s" % base64.b64encode("zoë:s3cret-pw".encode("utf-8")).decode()
+    assert authorizations(apiserver) == {basic}
+    for request in apiserver.requests():
+        assert request.headers["Impersonate-User"] == "deployer"
+        # One header line per group, as the API server reads them.
+        assert request._raw_request.headers.getall("Impersonate-Group") == ["registry-admins", "system:authenticated"]
+    assert "s3cret-pw" not in json.dumps(result)
+
+
+def test_proxy_and_its_headers(run_module, apiserver):
+    # kmock is the proxy; the API server's address is a closed loopback port the proxy never reaches,
+    # so nothing leaves 127.0.0.0/8 even if the proxy were skipped.
+    result = run_module(manifest_apply, {"manifests": manifests()[:1], "host": "http://127.0.0.2:9", "wait": False,
+                                         "proxy": apiserver.url, "proxy_headers": {"proxy_basic_auth": "p:proxy-pw"}})
+    assert result["changed"] is True, result
+    requests = apiserver.requests()
+    assert requests and all(r.headers["Host"] == "127.0.0.2:9" for r in requests)
+    proxy_auth = "Basic %s" % base64.b64encode(b"p:proxy-pw").decode()
+    assert all(r.headers["Proxy-Authorization"] == proxy_auth for r in requests)
+    assert "proxy-pw" not in json.dumps(result)
+
+
+def test_no_proxy_goes_direct(run_module, apiserver):
+    result = run_module(manifest_apply, {"manifests": manifests()[:1], "host": apiserver.url, "wait": False,
+                                         "proxy": "http://127.0.0.1:9", "no_proxy": "localhost,127.0.0.0/8"})
+    assert result["changed"] is True, result
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"username": "me"}, "username, password: set both or neither"),
+    ({"impersonate_groups": ["g"]}, "impersonate_groups: needs impersonate_user (the API server refuses groups without a user)"),
+])
+def test_connection_options_that_cannot_work_fail_first(run_module, apiserver, extra, message):
+    result = apply(run_module, apiserver, manifests(), **extra)
+    assert result["failed"] is True and result["msg"] == message
+    assert list(apiserver.api) == []
+
+
+def test_no_credential_in_the_targets_log(run_module, apiserver, monkeypatch):
+    logged = []
+    monkeypatch.setattr("syslog.syslog", lambda *args: logged.append(args[-1]))
+    kubeconfig = kubeconfig_elsewhere("kubeconfig-token-7")
+    result = run_module(manifest_apply, {"manifests": manifests()[:1], "kubeconfig": kubeconfig, "host": apiserver.url,
+                                         "password": "pw-in-log", "username": "me", "wait": False,
+                                         "proxy_headers": {"proxy_basic_auth": "u:proxy-pw-in-log"}})
+    assert result["changed"] is True
+    invocation = [line for line in logged if line.startswith("Invoked with")]
+    # Ansible masks the mapping's other strings ("v1"...) in this line too; the result shows them.
+    assert len(invocation) == 1 and "kubeconfig=NOT_LOGGING_PARAMETER" in invocation[0]
+    assert "host=%s" % apiserver.url in invocation[0]
+    for secret in ("kubeconfig-token-7", "pw-in-log", "proxy-pw-in-log"):
+        assert secret not in " ".join(logged) and secret not in json.dumps(result)
+
+
+def test_no_secret_value_in_the_targets_log(run_module, apiserver, monkeypatch):
+    logged = []
+    monkeypatch.setattr("syslog.syslog", lambda *args: logged.append(args[-1]))
+    objects = manifests()[:3]
+    objects[2]["stringData"] = {"token": "string-data-in-log-9"}
+    result = run_module(manifest_apply, {"manifests": objects, "host": apiserver.url, "wait": False})
+    assert result["changed"] is True, result
+    invocation = [line for line in logged if line.startswith("Invoked with")]
+    assert len(invocation) == 1 and "demo-config" in invocation[0]  # the rest stays readable
+    encoded = base64.b64encode(PASSWORD.encode()).decode()
+    for secret in (PASSWORD, encoded, "string-data-in-log-9"):
+        assert secret not in invocation[0] and secret not in json.dumps(result)
 
 
 def test_objects_are_not_modified_in_place(run_module, apiserver):
@@ -214,3 +315,46 @@ def test_objects_are_not_modified_in_place(run_module, apiserver):
     kept = copy.deepcopy(objects)
     apply(run_module, apiserver, objects)
     assert objects == kept
+
+
+PLAY = """
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    # What a kubernetes.core user already has; the same mapping serves this collection's group.
+    group/kubernetes.core.k8s: &k8s_connection
+      host: %(url)s
+      api_key: play-token
+    group/anchorage.registry.k8s: *k8s_connection
+  tasks:
+    - name: Apply with the group's connection
+      anchorage.registry.manifest_apply:
+        manifests:
+          - {apiVersion: v1, kind: Namespace, metadata: {name: demo}}
+          - {apiVersion: v1, kind: ConfigMap, metadata: {name: from-play, namespace: demo}, data: {a: b}}
+        wait: false
+    - name: Read it back with kubernetes.core and the same connection
+      kubernetes.core.k8s_info:
+        kind: ConfigMap
+        namespace: demo
+        name: from-play
+      register: found
+    - name: Both saw the same object
+      ansible.builtin.assert:
+        that: "found.resources | map(attribute='data') | list == [{'a': 'b'}]"
+"""
+
+
+def test_module_defaults_of_kubernetes_core_carry_over(apiserver, tmp_path):
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(PLAY % {"url": apiserver.url})
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(root, ".build", "collections"), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING="0")
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,",
+                           str(playbook)], cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert authorizations(apiserver) == {"Bearer play-token"}
+    assert names(apiserver, "configmaps") == ["from-play"]

@@ -68,9 +68,9 @@ def test_a_ca_that_is_not_pem_fails_before_anything_is_written(run_module, tmp_p
         {"host": "bad.example", "pem": "this is not a certificate"},
         {"host": "https://x", "pem": pems[0]}]})
     assert result["failed"] is True
-    assert "certificates[1].pem: the CA is not PEM" in result["msg"]
+    assert "certificates[1].pem: is not PEM" in result["msg"]
     assert "certificates[2].host: 'https://x' is a URL" in result["msg"]
-    assert "destinations[1].path: %s is listed twice" % root in result["msg"]
+    assert "destinations[1].path: %r is listed twice (first at destinations[0].path)" % str(root) in result["msg"]
     assert not root.exists()
 
 

@@ -116,7 +116,7 @@ def test_mode_owner_and_backup(run_module, tmp_path):
     ({"storage": {"s3": {"regon": "eu", "bucket": "b", "region": "eu"}}}, "storage.s3.regon: unknown key"),
     ({"storage": {"filesystem": {"rootdirectory": "/r"}, "inmemory": None}}, "storage: configure only one storage driver"),
     ({"proxy": {"username": "u"}}, "proxy.remoteurl: is required"),
-    ({"proxy": {"remoteurl": "docker.io"}}, "proxy.remoteurl: 'docker.io' is not an http or https URL"),
+    ({"proxy": {"remoteurl": "docker.io"}}, "proxy.remoteurl: 'docker.io' is not a URL with a scheme"),
     ({"http": {"addr": ":70000"}}, "http.addr: port '70000' must be a number from 1 to 65535"),
     ({"http": {"addr": ":5000", "tls": {"certificate": "/c"}}}, "http.tls: certificate and key must be given together"),
     ({"health": {"storagedriver": {"enabled": True, "interval": "10 s"}}}, "health.storagedriver.interval: '10 s' is not a duration"),

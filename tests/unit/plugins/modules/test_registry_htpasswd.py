@@ -98,10 +98,10 @@ def test_backup(run_module, tmp_path):
 
 
 @pytest.mark.parametrize("users, named", [
-    ([ALICE, {"name": "bob", "password": ""}], "user 'bob': password must not be empty"),
-    ([ALICE, {"name": "bob"}], "user 'bob': password must not be empty"),
-    ([{"name": "al:ice", "password": "x"}], "user 'al:ice': a name must not contain ':'"),
-    ([{"name": "al\nice", "password": "x"}], "a name must not contain ':' or a line break"),
+    ([ALICE, {"name": "bob", "password": ""}], "users[1].password: must not be empty"),
+    ([ALICE, {"name": "bob"}], "users[1].password: must not be empty"),
+    ([{"name": "al:ice", "password": "x"}], "users[0].name: 'al:ice' must not contain ':'"),
+    ([{"name": "al\nice", "password": "x"}], "must not contain ':' or a line break"),
 ])
 def test_bad_input_fails_before_writing(run_module, tmp_path, users, named):
     path = tmp_path / "htpasswd"

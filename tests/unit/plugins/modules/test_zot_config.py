@@ -38,28 +38,28 @@ def test_returns_the_checked_config_without_writing(run_module, tmp_path):
 
 def test_writes_dest_once_then_nothing_to_do(run_module, tmp_path):
     dest = tmp_path / "etc" / "config.json"
-    check = run_module(zot_config, dict(SEED_002, dest=str(dest), mode="0640"), check_mode=True, diff=True)
+    check = run_module(zot_config, dict(SEED_002, path=str(dest), mode="0640"), check_mode=True, diff=True)
     assert check["changed"] is True and check["restart_required"] is True and not dest.exists()
     assert check["diff"]["before_header"].endswith("(absent)") and '"docker2s2"' in check["diff"]["after"]
-    first = run_module(zot_config, dict(SEED_002, dest=str(dest), mode="0640"))
+    first = run_module(zot_config, dict(SEED_002, path=str(dest), mode="0640"))
     assert first["changed"] is True and first["restart_required"] is True
     assert dest.read_text() == first["json"] and stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o640
-    second = run_module(zot_config, dict(SEED_002, dest=str(dest), mode="0640"))
+    second = run_module(zot_config, dict(SEED_002, path=str(dest), mode="0640"))
     assert second["changed"] is False and second["restart_required"] is False
-    again = run_module(zot_config, dict(SEED_002, dest=str(dest), mode="0640"), check_mode=True)
+    again = run_module(zot_config, dict(SEED_002, path=str(dest), mode="0640"), check_mode=True)
     assert again["changed"] is False
 
 
 def test_a_new_dest_without_mode_is_private(run_module, tmp_path):
     dest = tmp_path / "config.json"
-    run_module(zot_config, dict(SEED_002, dest=str(dest)))
+    run_module(zot_config, dict(SEED_002, path=str(dest)))
     assert stat.S_IMODE(os.stat(str(dest)).st_mode) == 0o600
 
 
 def test_a_change_is_written_with_a_backup(run_module, tmp_path):
     dest = tmp_path / "config.json"
-    run_module(zot_config, dict(SEED_002, dest=str(dest)))
-    result = run_module(zot_config, dict(SEED_002, dest=str(dest), backup=True, log={"level": "debug"}), diff=True)
+    run_module(zot_config, dict(SEED_002, path=str(dest)))
+    result = run_module(zot_config, dict(SEED_002, path=str(dest), backup=True, log={"level": "debug"}), diff=True)
     assert result["changed"] is True and os.path.exists(result["backup_file"])
     assert '"level": "info"' in result["diff"]["before"] and '"level": "debug"' in result["diff"]["after"]
 
@@ -70,7 +70,7 @@ def test_bad_input_fails_naming_the_key_and_writes_nothing(run_module, tmp_path)
     bad = {"extensions": {"sync": {"registries": [{"urls": ["ghcr.io"]}]}},
            "http": {"auth": {"htpasswd": {"path": "/h"}}, "accessControl": {"repositories": {"**": {"defaultPolicy": ["pull"]}}}},
            "storage": {"retention": {"policies": [{"keepTags": [{"pulledWithin": "30 days"}]}]}}}
-    result = run_module(zot_config, dict(bad, dest=str(dest)))
+    result = run_module(zot_config, dict(bad, path=str(dest)))
     assert result["failed"] is True
     assert result["msg"].startswith("invalid zot config: ")
     assert len(result["errors"]) == 3

@@ -5,19 +5,26 @@
 
 """The zot role end to end: ``ansible-playbook anchorage.registry.zot`` with each seed's example
 inventory, against kmock over HTTP (see kube_apiserver_mock). The objects the API server received
-are then checked with kubernetes-validate against Kubernetes' own schemas (strict)."""
+are then checked with kubernetes-validate against Kubernetes' own schemas (strict). The last tests
+hold the role's defaults, vars and the manifest builder to meta/argument_specs.yml, where the role's
+variables are declared once."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
+import re
 import subprocess
 
 import kubernetes_validate
 import pytest
+import yaml
 
 from kube_apiserver_mock import Running
+
+from ansible_collections.anchorage.registry.plugins.module_utils import _manifests
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
@@ -26,6 +33,9 @@ KUBERNETES_VERSIONS = ("1.28", "1.37")
 # What the role applies, by plural: the emulated controller's Pods are left out.
 APPLIED = ("namespaces", "secrets", "configmaps", "persistentvolumeclaims", "deployments", "services", "ingresses")
 PLAYBOOK_TIMEOUT = 300
+ROLE = os.path.join(ROOT, "roles", "zot")
+# What each argument-spec type may hold (a null default means "unset", as zot_kube_validate_certs).
+TYPES = {"str": str, "int": int, "bool": bool, "dict": dict, "list": list}
 
 
 @pytest.fixture
@@ -198,3 +208,56 @@ def test_seed_000_nodes_are_pointed_at_the_node_port():
     for result in hosts.values():
         # The seed's /etc/rancher/k3s/registries.yaml, exactly.
         assert result["msg"] == {"mirrors": {"192.0.2.11:30500": {"endpoint": ["http://192.0.2.11:30500"]}}, "configs": {}}
+
+
+# --- the role's settings are declared once: meta/argument_specs.yml --------------------------
+
+def role_yaml(*path):
+    with open(os.path.join(ROLE, *path), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+OPTIONS = role_yaml("meta", "argument_specs.yml")["argument_specs"]["main"]["options"]
+
+
+def test_defaults_main_is_exactly_the_argument_specs_defaults():
+    defaults = role_yaml("defaults", "main.yml")
+    assert sorted(defaults) == sorted(OPTIONS)
+    for name, option in OPTIONS.items():
+        assert "default" in option, name
+        assert defaults[name] == option["default"], name
+
+
+@pytest.mark.parametrize("name", sorted(OPTIONS))
+def test_each_default_has_its_declared_type_and_is_one_of_its_choices(name):
+    option = OPTIONS[name]
+    default = option["default"]
+    if default is not None:
+        kind = TYPES[option["type"]]
+        assert isinstance(default, kind) and not (kind is int and isinstance(default, bool)), name
+    assert default in option.get("choices", [default]), name
+
+
+def builder_keys():
+    """Every ``spec["key"]`` the manifest builder reads."""
+    with open(_manifests.__file__, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read())
+    return set(node.slice.value for node in ast.walk(tree) if isinstance(node, ast.Subscript)
+               and isinstance(node.value, ast.Name) and node.value.id == "spec" and isinstance(node.slice, ast.Constant))
+
+
+def test_the_spec_passes_each_variable_the_builder_reads_under_its_own_name():
+    spec = role_yaml("vars", "main.yml")["__zot_spec"]
+    assert sorted(spec) == sorted(builder_keys())
+    for key, value in spec.items():
+        assert value == "{{ zot_%s }}" % key and "zot_" + key in OPTIONS, key
+
+
+def test_every_variable_the_role_uses_is_declared_and_every_declared_one_is_used():
+    used = set()
+    for folder in ("tasks", "vars"):
+        for name in os.listdir(os.path.join(ROLE, folder)):
+            # Parsed and dumped: comments (which name modules and filters too) drop out.
+            text = json.dumps(role_yaml(folder, name))
+            used.update(re.findall(r"(?<![\w.])zot_[a-z0-9_]+", text))
+    assert sorted(used) == sorted(OPTIONS)
