@@ -32,7 +32,18 @@ except ImportError:
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import listen_errors, url_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
 from ansible_collections.anchorage.registry.plugins.module_utils._files import text_diff
-from ansible_collections.anchorage.registry.plugins.module_utils._schema import drop_none, validate
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
+    BOOL,
+    DURATION,
+    INT,
+    STRINGS,
+    drop_none,
+    list_of,
+    map_of,
+    mapping,
+    string,
+    validate,
+)
 
 MASK = "********"
 HEADER = "# Managed by anchorage.registry.registry_config: local edits are overwritten.\n"
@@ -50,25 +61,9 @@ AUTH_PROVIDERS = ("htpasswd", "silly", "token")
 TYPED_SECTIONS = ("http", "proxy")
 
 
-def _s(**extra):
-    return dict(type="str", **extra)
-
-
-def _obj(fields, required=(), **extra):
-    return dict(type="object", fields=fields, required=list(required), **extra)
-
-
-def _list(items, **extra):
-    return dict(type="list", items=items, **extra)
-
-
-BOOL = {"type": "bool"}
-INT = {"type": "int"}
-DURATION = {"type": "duration"}
-SECRET = _s(secret=True)
-STRINGS = _list(_s())
-HEADERS = _obj({}, values=STRINGS)
-SECRET_HEADERS = _obj({}, values=_list(_s(), secret=True))
+SECRET = string(secret=True)
+HEADERS = map_of(STRINGS)
+SECRET_HEADERS = map_of(list_of(string(), secret=True))
 
 
 def _url(value, where):
@@ -94,101 +89,101 @@ def _inmemory_errors(value, where):
     return [] if value in (None, {}) else ["%s: the inmemory driver takes no parameters" % where]
 
 
-_HOOK = _obj({
-    "type": _s(choices=["mail"]),
+_HOOK = mapping({
+    "type": string(choices=["mail"]),
     "disabled": BOOL,
-    "levels": _list(_s(choices=["panic", "fatal", "error", "warn", "warning", "info", "debug"])),
-    "options": _obj({
-        "smtp": _obj({"addr": _s(), "username": _s(), "password": SECRET, "insecure": BOOL}),
-        "from": _s(),
+    "levels": list_of(string(choices=["panic", "fatal", "error", "warn", "warning", "info", "debug"])),
+    "options": mapping({
+        "smtp": mapping({"addr": string(), "username": string(), "password": SECRET, "insecure": BOOL}),
+        "from": string(),
         "to": STRINGS,
     }),
 })
 
-LOG = _obj({
-    "accesslog": _obj({"disabled": BOOL}),
-    "level": _s(choices=["error", "warn", "info", "debug"]),
-    "formatter": _s(choices=["text", "json", "logstash"]),
-    "fields": _obj({}, extra=True),
-    "hooks": _list(_HOOK),
+LOG = mapping({
+    "accesslog": mapping({"disabled": BOOL}),
+    "level": string(choices=["error", "warn", "info", "debug"]),
+    "formatter": string(choices=["text", "json", "logstash"]),
+    "fields": mapping({}, extra=True),
+    "hooks": list_of(_HOOK),
 })
 
 _DRIVERS = {
-    "filesystem": _obj({"rootdirectory": _s(), "maxthreads": dict(INT, min=25)}),
-    "s3": _obj({
-        "accesskey": _s(), "secretkey": SECRET, "sessiontoken": SECRET,
-        "region": _s(), "regionendpoint": _s(check=_url), "forcepathstyle": BOOL,
-        "accelerate": BOOL, "bucket": _s(), "encrypt": BOOL, "keyid": _s(), "secure": BOOL,
+    "filesystem": mapping({"rootdirectory": string(), "maxthreads": dict(INT, min=25)}),
+    "s3": mapping({
+        "accesskey": string(), "secretkey": SECRET, "sessiontoken": SECRET,
+        "region": string(), "regionendpoint": string(check=_url), "forcepathstyle": BOOL,
+        "accelerate": BOOL, "bucket": string(), "encrypt": BOOL, "keyid": string(), "secure": BOOL,
         "skipverify": BOOL, "v4auth": BOOL, "chunksize": dict(INT, min=5242880),
         "multipartcopychunksize": INT, "multipartcopymaxconcurrency": dict(INT, min=1),
-        "multipartcopythresholdsize": INT, "rootdirectory": _s(), "storageclass": _s(),
-        "useragent": _s(), "usedualstack": BOOL, "objectacl": _s(), "loglevel": _s(),
+        "multipartcopythresholdsize": INT, "rootdirectory": string(), "storageclass": string(),
+        "useragent": string(), "usedualstack": BOOL, "objectacl": string(), "loglevel": string(),
         "usefipsendpoint": BOOL,
     }, required=["region", "bucket"]),
-    "azure": _obj({
-        "accountname": _s(), "accountkey": SECRET, "container": _s(),
-        "credentials": _obj({
-            "type": _s(choices=["client_secret", "shared_key", "default_credentials"]),
-            "clientid": _s(), "tenantid": _s(), "secret": SECRET,
+    "azure": mapping({
+        "accountname": string(), "accountkey": SECRET, "container": string(),
+        "credentials": mapping({
+            "type": string(choices=["client_secret", "shared_key", "default_credentials"]),
+            "clientid": string(), "tenantid": string(), "secret": SECRET,
         }),
-        "connectionstring": SECRET, "realm": _s(), "rootdirectory": _s(), "serviceurl": _s(check=_url),
+        "connectionstring": SECRET, "realm": string(), "rootdirectory": string(), "serviceurl": string(check=_url),
         "copy_status_poll_max_retry": INT, "copy_status_poll_delay": DURATION,
         "max_retries": INT, "retry_delay": DURATION,
     }, required=["accountname", "container"]),
-    "gcs": _obj({
-        "bucket": _s(), "keyfile": _s(),
-        "credentials": _obj({
-            "type": _s(), "project_id": _s(), "private_key_id": _s(), "private_key": SECRET,
-            "client_email": _s(), "client_id": _s(), "auth_uri": _s(), "token_uri": _s(),
-            "auth_provider_x509_cert_url": _s(), "client_x509_cert_url": _s(),
+    "gcs": mapping({
+        "bucket": string(), "keyfile": string(),
+        "credentials": mapping({
+            "type": string(), "project_id": string(), "private_key_id": string(), "private_key": SECRET,
+            "client_email": string(), "client_id": string(), "auth_uri": string(), "token_uri": string(),
+            "auth_provider_x509_cert_url": string(), "client_x509_cert_url": string(),
         }),
-        "rootdirectory": _s(), "chunksize": dict(INT, check=_chunk_errors(256 * 1024, 256 * 1024)),
+        "rootdirectory": string(), "chunksize": dict(INT, check=_chunk_errors(256 * 1024, 256 * 1024)),
         "disablekeepalives": BOOL,
     }, required=["bucket"]),
     "inmemory": {"type": "any", "check": _inmemory_errors},
 }
 
-STORAGE = _obj(dict(_DRIVERS, **{
-    "delete": _obj({"enabled": BOOL}),
-    "redirect": _obj({"disable": BOOL}),
-    "cache": _obj({
-        "blobdescriptor": _s(choices=["inmemory", "redis"]),
+STORAGE = mapping(dict(_DRIVERS, **{
+    "delete": mapping({"enabled": BOOL}),
+    "redirect": mapping({"disable": BOOL}),
+    "cache": mapping({
+        "blobdescriptor": string(choices=["inmemory", "redis"]),
         "blobdescriptorsize": dict(INT, min=0),
     }),
-    "maintenance": _obj({
-        "uploadpurging": _obj({"enabled": BOOL, "age": DURATION, "interval": DURATION, "dryrun": BOOL}),
-        "readonly": _obj({"enabled": BOOL}),
+    "maintenance": mapping({
+        "uploadpurging": mapping({"enabled": BOOL, "age": DURATION, "interval": DURATION, "dryrun": BOOL}),
+        "readonly": mapping({"enabled": BOOL}),
     }),
-    "tag": _obj({"concurrencylimit": dict(INT, min=0)}),
+    "tag": mapping({"concurrencylimit": dict(INT, min=0)}),
 }), extra=True)
 
 _SIGNING = ["EdDSA", "HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
             "ES256", "ES384", "ES512", "PS256", "PS384", "PS512"]
 
-AUTH = _obj({
-    "silly": _obj({"realm": _s(), "service": _s()}, required=["realm", "service"]),
-    "token": _obj({
-        "realm": _s(), "service": _s(), "issuer": _s(), "rootcertbundle": _s(), "jwks": _s(),
-        "autoredirect": BOOL, "autoredirectpath": _s(), "signingalgorithms": _list(_s(choices=_SIGNING)),
+AUTH = mapping({
+    "silly": mapping({"realm": string(), "service": string()}, required=["realm", "service"]),
+    "token": mapping({
+        "realm": string(), "service": string(), "issuer": string(), "rootcertbundle": string(), "jwks": string(),
+        "autoredirect": BOOL, "autoredirectpath": string(), "signingalgorithms": list_of(string(choices=_SIGNING)),
     }, required=["realm", "service", "issuer"]),
-    "htpasswd": _obj({"realm": _s(), "path": _s()}, required=["realm", "path"]),
+    "htpasswd": mapping({"realm": string(), "path": string()}, required=["realm", "path"]),
 })
 
-_MIDDLEWARE = _list(_obj({"name": _s(), "disabled": BOOL, "options": _obj({}, extra=True)}, required=["name"]))
-MIDDLEWARE = _obj({"registry": _MIDDLEWARE, "repository": _MIDDLEWARE, "storage": _MIDDLEWARE})
+_MIDDLEWARE = list_of(mapping({"name": string(), "disabled": BOOL, "options": mapping({}, extra=True)}, required=["name"]))
+MIDDLEWARE = mapping({"registry": _MIDDLEWARE, "repository": _MIDDLEWARE, "storage": _MIDDLEWARE})
 # Options of the storage middlewares Distribution documents; others take free-form options.
 MIDDLEWARE_OPTIONS = {
-    "cloudfront": _obj({
-        "baseurl": _s(check=_url), "privatekey": _s(), "keypairid": _s(), "duration": DURATION,
-        "ipfilteredby": _s(choices=["none", "aws", "awsregion"]), "awsregion": _s(),
-        "updatefrequency": DURATION, "iprangesurl": _s(check=_url),
+    "cloudfront": mapping({
+        "baseurl": string(check=_url), "privatekey": string(), "keypairid": string(), "duration": DURATION,
+        "ipfilteredby": string(choices=["none", "aws", "awsregion"]), "awsregion": string(),
+        "updatefrequency": DURATION, "iprangesurl": string(check=_url),
     }, required=["baseurl", "privatekey", "keypairid"]),
-    "redirect": _obj({"baseurl": _s(check=_url)}, required=["baseurl"]),
+    "redirect": mapping({"baseurl": string(check=_url)}, required=["baseurl"]),
 }
 
-REPORTING = _obj({
-    "bugsnag": _obj({"apikey": SECRET, "releasestage": _s(), "endpoint": _s()}, required=["apikey"]),
-    "newrelic": _obj({"licensekey": SECRET, "name": _s(), "verbose": BOOL}, required=["licensekey"]),
+REPORTING = mapping({
+    "bugsnag": mapping({"apikey": SECRET, "releasestage": string(), "endpoint": string()}, required=["apikey"]),
+    "newrelic": mapping({"licensekey": SECRET, "name": string(), "verbose": BOOL}, required=["licensekey"]),
 })
 
 _CIPHERS = [
@@ -204,83 +199,83 @@ _CIPHERS = [
     "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
 ]
 
-HTTP = _obj({
-    "addr": _s(), "net": _s(choices=["tcp", "unix"]), "prefix": _s(check=_prefix_errors),
-    "host": _s(check=_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": DURATION,
-    "tls": _obj({
-        "certificate": _s(), "key": _s(), "clientcas": STRINGS,
-        "clientauth": _s(choices=["request-client-cert", "require-any-client-cert",
+HTTP = mapping({
+    "addr": string(), "net": string(choices=["tcp", "unix"]), "prefix": string(check=_prefix_errors),
+    "host": string(check=_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": DURATION,
+    "tls": mapping({
+        "certificate": string(), "key": string(), "clientcas": STRINGS,
+        "clientauth": string(choices=["request-client-cert", "require-any-client-cert",
                                   "verify-client-cert-if-given", "require-and-verify-client-cert"]),
-        "minimumtls": _s(choices=["tls1.0", "tls1.1", "tls1.2", "tls1.3"]),
-        "ciphersuites": _list(_s(choices=_CIPHERS)),
-        "letsencrypt": _obj({"cachefile": _s(), "email": _s(), "hosts": STRINGS, "directoryurl": _s(check=_url)},
+        "minimumtls": string(choices=["tls1.0", "tls1.1", "tls1.2", "tls1.3"]),
+        "ciphersuites": list_of(string(choices=_CIPHERS)),
+        "letsencrypt": mapping({"cachefile": string(), "email": string(), "hosts": STRINGS, "directoryurl": string(check=_url)},
                             required=["cachefile", "email"]),
     }),
-    "debug": _obj({"addr": _s(check=listen_errors), "prometheus": _obj({"enabled": BOOL, "path": _s()})},
+    "debug": mapping({"addr": string(check=listen_errors), "prometheus": mapping({"enabled": BOOL, "path": string()})},
                   required=["addr"]),
     "headers": HEADERS,
-    "http2": _obj({"disabled": BOOL}),
-    "h2c": _obj({"enabled": BOOL}),
+    "http2": mapping({"disabled": BOOL}),
+    "h2c": mapping({"enabled": BOOL}),
 })
 
-NOTIFICATIONS = _obj({
-    "events": _obj({"includereferences": BOOL}),
-    "endpoints": _list(_obj({
-        "name": _s(), "disabled": BOOL, "url": _s(check=_url), "headers": SECRET_HEADERS,
+NOTIFICATIONS = mapping({
+    "events": mapping({"includereferences": BOOL}),
+    "endpoints": list_of(mapping({
+        "name": string(), "disabled": BOOL, "url": string(check=_url), "headers": SECRET_HEADERS,
         "timeout": DURATION, "threshold": dict(INT, min=0), "backoff": DURATION,
         "ignoredmediatypes": STRINGS,
-        "ignore": _obj({"mediatypes": STRINGS, "actions": _list(_s(choices=["pull", "push", "delete", "mount"]))}),
+        "ignore": mapping({"mediatypes": STRINGS, "actions": list_of(string(choices=["pull", "push", "delete", "mount"]))}),
     }, required=["name", "url"])),
 })
 
 # Distribution 2.8 (addr, pool) and 3.x (go-redis UniversalOptions, inlined) spellings.
-REDIS = _obj({
-    "addr": _s(check=listen_errors), "addrs": _list(_s(check=listen_errors)),
-    "username": _s(), "password": SECRET, "db": dict(INT, min=0), "clientname": _s(),
-    "protocol": dict(INT, choices=[2, 3]), "mastername": _s(),
-    "sentinelusername": _s(), "sentinelpassword": SECRET,
+REDIS = mapping({
+    "addr": string(check=listen_errors), "addrs": list_of(string(check=listen_errors)),
+    "username": string(), "password": SECRET, "db": dict(INT, min=0), "clientname": string(),
+    "protocol": dict(INT, choices=[2, 3]), "mastername": string(),
+    "sentinelusername": string(), "sentinelpassword": SECRET,
     "dialtimeout": DURATION, "readtimeout": DURATION, "writetimeout": DURATION,
     "maxretries": INT, "minretrybackoff": DURATION, "maxretrybackoff": DURATION,
     "poolfifo": BOOL, "poolsize": dict(INT, min=0), "pooltimeout": DURATION,
     "minidleconns": dict(INT, min=0), "maxidleconns": dict(INT, min=0), "maxactiveconns": dict(INT, min=0),
     "connmaxidletime": DURATION, "connmaxlifetime": DURATION, "maxredirects": INT,
     "readonly": BOOL, "routebylatency": BOOL, "routerandomly": BOOL,
-    "pool": _obj({"maxidle": dict(INT, min=0), "maxactive": dict(INT, min=0), "idletimeout": DURATION}),
-    "tls": _obj({"enabled": BOOL, "certificate": _s(), "key": _s(), "rootcas": STRINGS}),
+    "pool": mapping({"maxidle": dict(INT, min=0), "maxactive": dict(INT, min=0), "idletimeout": DURATION}),
+    "tls": mapping({"enabled": BOOL, "certificate": string(), "key": string(), "rootcas": STRINGS}),
 })
 
 _CHECK_TIMING = {"timeout": DURATION, "interval": DURATION, "threshold": dict(INT, min=0)}
-HEALTH = _obj({
-    "storagedriver": _obj({"enabled": BOOL, "interval": DURATION, "threshold": dict(INT, min=0)},
+HEALTH = mapping({
+    "storagedriver": mapping({"enabled": BOOL, "interval": DURATION, "threshold": dict(INT, min=0)},
                           required=["enabled"]),
-    "file": _list(_obj({"file": _s(), "interval": DURATION}, required=["file"])),
-    "http": _list(_obj(dict(_CHECK_TIMING, uri=_s(check=_url), headers=SECRET_HEADERS,
+    "file": list_of(mapping({"file": string(), "interval": DURATION}, required=["file"])),
+    "http": list_of(mapping(dict(_CHECK_TIMING, uri=string(check=_url), headers=SECRET_HEADERS,
                             statuscode=dict(INT, min=100, max=599)), required=["uri"])),
-    "tcp": _list(_obj(dict(_CHECK_TIMING, addr=_s(check=listen_errors)), required=["addr"])),
+    "tcp": list_of(mapping(dict(_CHECK_TIMING, addr=string(check=listen_errors)), required=["addr"])),
 })
 
-PROXY = _obj({
-    "remoteurl": _s(check=_url), "username": _s(), "password": SECRET,
-    "exec": _obj({"command": _s(), "lifetime": DURATION}, required=["command"]),
+PROXY = mapping({
+    "remoteurl": string(check=_url), "username": string(), "password": SECRET,
+    "exec": mapping({"command": string(), "lifetime": DURATION}, required=["command"]),
     "ttl": DURATION,
 }, required=["remoteurl"])
 
-VALIDATION = _obj({
+VALIDATION = mapping({
     "enabled": BOOL,
     "disabled": BOOL,
-    "manifests": _obj({
-        "urls": _obj({"allow": STRINGS, "deny": STRINGS}),
-        "indexes": _obj({
-            "platforms": _s(choices=["all", "none", "list"]),
-            "platformlist": _list(_obj({"architecture": _s(), "os": _s()}, required=["architecture", "os"])),
+    "manifests": mapping({
+        "urls": mapping({"allow": STRINGS, "deny": STRINGS}),
+        "indexes": mapping({
+            "platforms": string(choices=["all", "none", "list"]),
+            "platformlist": list_of(mapping({"architecture": string(), "os": string()}, required=["architecture", "os"])),
         }),
     }),
 })
 
-COMPATIBILITY = _obj({"schema1": _obj({"signingkeyfile": _s(), "enabled": BOOL})})
+COMPATIBILITY = mapping({"schema1": mapping({"signingkeyfile": string(), "enabled": BOOL})})
 
-SCHEMA = _obj({
-    "version": _s(choices=[CONFIG_VERSION]),
+SCHEMA = mapping({
+    "version": string(choices=[CONFIG_VERSION]),
     "log": LOG,
     "storage": STORAGE,
     "auth": AUTH,
@@ -293,8 +288,8 @@ SCHEMA = _obj({
     "proxy": PROXY,
     "compatibility": COMPATIBILITY,
     "validation": VALIDATION,
-    "catalog": _obj({"maxentries": dict(INT, min=1)}),
-    "tags": _obj({"maxtags": dict(INT, min=1)}),
+    "catalog": mapping({"maxentries": dict(INT, min=1)}),
+    "tags": mapping({"maxtags": dict(INT, min=1)}),
 }, required=["storage"])
 
 

@@ -22,7 +22,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._checks import 
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid, Merged
 from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import merge_map, state_path
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import rewrite_errors, upstream_errors
-from ansible_collections.anchorage.registry.plugins.module_utils._schema import join_path, validate
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import BOOL, join_path, list_of, map_of, mapping, string, validate
 
 try:
     import yaml
@@ -43,27 +43,11 @@ def _endpoint_errors(value, where):
     return url_errors(value, where, bare=True)
 
 
-_AUTH = {"type": "object", "fields": {
-    "username": {"type": "str"},
-    "password": {"type": "str"},
-    "auth": {"type": "str"},
-    "identity_token": {"type": "str"},
-}}
-_TLS = {"type": "object", "fields": {
-    "ca_file": {"type": "str"},
-    "cert_file": {"type": "str"},
-    "key_file": {"type": "str"},
-    "insecure_skip_verify": {"type": "bool"},
-}}
-_MIRROR = {"type": "object", "fields": {
-    "endpoint": {"type": "list", "items": {"type": "str", "check": _endpoint_errors}},
-    "rewrite": {"type": "object", "values": {"type": "str"}},
-}}
-_CONFIG = {"type": "object", "fields": {"auth": _AUTH, "tls": _TLS}}
-SCHEMA = {
-    "mirrors": {"type": "object", "values": _MIRROR},
-    "configs": {"type": "object", "values": _CONFIG},
-}
+_AUTH = mapping({"username": string(), "password": string(), "auth": string(), "identity_token": string()})
+_TLS = mapping({"ca_file": string(), "cert_file": string(), "key_file": string(), "insecure_skip_verify": BOOL})
+_MIRROR = mapping({"endpoint": list_of(string(check=_endpoint_errors)), "rewrite": map_of(string())})
+_CONFIG = mapping({"auth": _AUTH, "tls": _TLS})
+SCHEMA = {"mirrors": map_of(_MIRROR), "configs": map_of(_CONFIG)}
 
 
 def _config_errors(config, where):

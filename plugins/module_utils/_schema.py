@@ -104,6 +104,34 @@ def _validate_object(value, schema, path):
     return errors
 
 
+# Builders for the schemas of the formats (_distribution, _zot, _k3s): one set, so a schema
+# reads the same in every format.
+
+def string(**extra):
+    return dict(type="str", **extra)
+
+
+def mapping(fields, required=(), **extra):
+    """An object with known ``fields`` (``extra=True`` lets unknown keys through)."""
+    return dict(type="object", fields=fields, required=list(required), **extra)
+
+
+def map_of(values, **extra):
+    """A free-form map: any key, every value checked against ``values``."""
+    return dict(type="object", fields={}, values=values, **extra)
+
+
+def list_of(items, **extra):
+    return dict(type="list", items=items, **extra)
+
+
+BOOL = {"type": "bool"}
+INT = {"type": "int"}
+COUNT = {"type": "int", "min": 0}
+DURATION = {"type": "duration"}
+STRINGS = list_of(string())
+
+
 def drop_none(value):
     """Remove None values and empty mappings left behind, recursively (typed options → config)."""
     if isinstance(value, dict):

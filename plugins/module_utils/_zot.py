@@ -26,7 +26,20 @@ import re
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
     duration_errors, parse_duration, port_errors, regex_errors, unchecked_regexes, url_errors)
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
-from ansible_collections.anchorage.registry.plugins.module_utils._schema import deep_merge, join_path, validate
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
+    BOOL,
+    COUNT,
+    DURATION,
+    INT,
+    STRINGS,
+    deep_merge,
+    join_path,
+    list_of,
+    map_of,
+    mapping,
+    string,
+    validate,
+)
 
 # Config sections in the order zot's Config struct declares them (the order we render).
 SECTIONS = ("distSpecVersion", "storage", "http", "log", "extensions", "scheduler", "cluster")
@@ -134,32 +147,11 @@ def _metrics_path(value, where):
 
 # --- the schema --------------------------------------------------------------------------------
 
-def _s(**extra):
-    return dict(type="str", **extra)
-
-
-def _obj(fields, **extra):
-    return dict(type="object", fields=fields, **extra)
-
-
-def _map(values):
-    return dict(type="object", fields={}, values=values)
-
-
-def _list(items, **extra):
-    return dict(type="list", items=items, **extra)
-
-
-BOOL = {"type": "bool"}
-INT = {"type": "int"}
-COUNT = {"type": "int", "min": 0}
-DURATION = {"type": "duration"}
 GC_DURATION = {"type": "duration", "check": _non_negative}
-STRINGS = _list(_s())
-GLOBS = _list(_s(check=glob_errors))
-REGEXES = _list(_s(check=regex_errors))
-ACTION_LIST = _list(_s(), check=_actions)
-TLS = _obj({"cert": _s(), "key": _s(), "cacert": _s()})
+GLOBS = list_of(string(check=glob_errors))
+REGEXES = list_of(string(check=regex_errors))
+ACTION_LIST = list_of(string(), check=_actions)
+TLS = mapping({"cert": string(), "key": string(), "cacert": string()})
 # zot reads ports as strings; its loader also takes numbers.
 PORT = {"type": ["str", "int"], "check": _port}
 
@@ -169,15 +161,15 @@ _KEEP = {
     "mostRecentlyPushedCount": COUNT,
     "mostRecentlyPulledCount": COUNT,
 }
-RETENTION = _obj({
+RETENTION = mapping({
     "dryRun": BOOL,
     "delay": GC_DURATION,
-    "policies": _list(_obj({
+    "policies": list_of(mapping({
         "repositories": GLOBS,
         "deleteReferrers": BOOL,
         "deleteUntagged": BOOL,
-        "keepTags": _list(_obj(dict(_KEEP, patterns=REGEXES))),
-        "keepUntagged": _obj(dict(_KEEP)),
+        "keepTags": list_of(mapping(dict(_KEEP, patterns=REGEXES))),
+        "keepUntagged": mapping(dict(_KEEP)),
     })),
 })
 
@@ -187,34 +179,34 @@ _DRIVER_BOOL = {"type": ["bool", "str"]}
 _DRIVER_INT = {"type": ["int", "str"]}
 DRIVER_KEYS = {
     "s3": {
-        "accesskey": _s(), "secretkey": _s(), "sessiontoken": _s(), "region": _s(),
-        "regionendpoint": _s(), "forcepathstyle": _DRIVER_BOOL, "accelerate": _DRIVER_BOOL,
-        "bucket": _s(), "encrypt": _DRIVER_BOOL, "keyid": _s(), "secure": _DRIVER_BOOL,
+        "accesskey": string(), "secretkey": string(), "sessiontoken": string(), "region": string(),
+        "regionendpoint": string(), "forcepathstyle": _DRIVER_BOOL, "accelerate": _DRIVER_BOOL,
+        "bucket": string(), "encrypt": _DRIVER_BOOL, "keyid": string(), "secure": _DRIVER_BOOL,
         "skipverify": _DRIVER_BOOL, "v4auth": _DRIVER_BOOL, "chunksize": _DRIVER_INT,
         "multipartcopychunksize": _DRIVER_INT, "multipartcopymaxconcurrency": _DRIVER_INT,
-        "multipartcopythresholdsize": _DRIVER_INT, "rootdirectory": _s(), "storageclass": _s(),
-        "useragent": _s(), "usedualstack": _DRIVER_BOOL, "objectacl": _s(), "loglevel": _s(),
-        "usefipsendpoint": _DRIVER_BOOL, "redirectendpoint": _s(), "maxconcurrency": _DRIVER_INT,
+        "multipartcopythresholdsize": _DRIVER_INT, "rootdirectory": string(), "storageclass": string(),
+        "useragent": string(), "usedualstack": _DRIVER_BOOL, "objectacl": string(), "loglevel": string(),
+        "usefipsendpoint": _DRIVER_BOOL, "redirectendpoint": string(), "maxconcurrency": _DRIVER_INT,
     },
     "gcs": {
-        "bucket": _s(), "keyfile": _s(), "credentials": _obj({}, extra=True), "rootdirectory": _s(),
-        "chunksize": _DRIVER_INT, "useragent": _s(), "maxconcurrency": _DRIVER_INT,
+        "bucket": string(), "keyfile": string(), "credentials": mapping({}, extra=True), "rootdirectory": string(),
+        "chunksize": _DRIVER_INT, "useragent": string(), "maxconcurrency": _DRIVER_INT,
     },
     "azure": {
-        "accountname": _s(), "accountkey": _s(), "container": _s(), "connectionstring": _s(),
-        "credentials": _obj({"type": _s(choices=["client_secret", "shared_key", "default_credentials"]),
-                             "clientid": _s(), "tenantid": _s(), "secret": _s()}),
-        "realm": _s(), "rootdirectory": _s(), "serviceurl": _s(), "max_retries": _DRIVER_INT,
-        "retry_delay": _s(), "skipverify": _DRIVER_BOOL, "maxconcurrency": _DRIVER_INT,
-        "copy_status_poll_max_retry": _DRIVER_INT, "copy_status_poll_delay": _s(),
+        "accountname": string(), "accountkey": string(), "container": string(), "connectionstring": string(),
+        "credentials": mapping({"type": string(choices=["client_secret", "shared_key", "default_credentials"]),
+                             "clientid": string(), "tenantid": string(), "secret": string()}),
+        "realm": string(), "rootdirectory": string(), "serviceurl": string(), "max_retries": _DRIVER_INT,
+        "retry_delay": string(), "skipverify": _DRIVER_BOOL, "maxconcurrency": _DRIVER_INT,
+        "copy_status_poll_max_retry": _DRIVER_INT, "copy_status_poll_delay": string(),
     },
 }
-DRIVER = _obj({"name": _s(choices=list(CLOUD_DRIVERS))}, required=["name"], extra=True)
+DRIVER = mapping({"name": string(choices=list(CLOUD_DRIVERS))}, required=["name"], extra=True)
 # dynamodb takes table names and a region/endpoint; redis takes a url or go-redis options.
-CACHE = _obj({"name": _s(choices=list(CACHE_DRIVERS))}, required=["name"], extra=True)
+CACHE = mapping({"name": string(choices=list(CACHE_DRIVERS))}, required=["name"], extra=True)
 
 _STORE = {
-    "rootDirectory": _s(),
+    "rootDirectory": string(),
     "maxRepos": COUNT,
     "dedupe": BOOL,
     "remoteCache": BOOL,
@@ -223,111 +215,111 @@ _STORE = {
     "commit": BOOL,
     "gcDelay": GC_DURATION,
     "gcInterval": GC_DURATION,
-    "gcTimeWindow": _s(check=_time_window),
+    "gcTimeWindow": string(check=_time_window),
     "retention": RETENTION,
     "storageDriver": DRIVER,
     "cacheDriver": CACHE,
 }
-STORAGE = _obj(dict(_STORE, subPaths=_map(_obj(dict(_STORE))), fastRestart=BOOL))
+STORAGE = mapping(dict(_STORE, subPaths=map_of(mapping(dict(_STORE))), fastRestart=BOOL))
 
-_CEL_MAPPING = _obj({
-    "variables": _list(_obj({"name": _s(), "expression": _s()})),
-    "validations": _list(_obj({"expression": _s(), "message": _s()})),
-    "username": _s(),
-    "groups": _s(),
+_CEL_MAPPING = mapping({
+    "variables": list_of(mapping({"name": string(), "expression": string()})),
+    "validations": list_of(mapping({"expression": string(), "message": string()})),
+    "username": string(),
+    "groups": string(),
 })
-AUTH = _obj({
+AUTH = mapping({
     "failDelay": COUNT,
-    "htpasswd": _obj({"path": _s()}),
-    "ldap": _obj({
-        "credentialsFile": _s(), "port": PORT, "insecure": BOOL,
-        "startTLS": BOOL, "skipVerify": BOOL, "subtreeSearch": BOOL, "address": _s(),
-        "userGroupAttribute": _s(), "baseDN": _s(), "userAttribute": _s(), "userFilter": _s(),
-        "cacert": _s(),
+    "htpasswd": mapping({"path": string()}),
+    "ldap": mapping({
+        "credentialsFile": string(), "port": PORT, "insecure": BOOL,
+        "startTLS": BOOL, "skipVerify": BOOL, "subtreeSearch": BOOL, "address": string(),
+        "userGroupAttribute": string(), "baseDN": string(), "userAttribute": string(), "userFilter": string(),
+        "cacert": string(),
     }),
-    "bearer": _obj({
-        "realm": _s(), "service": _s(), "cert": _s(),
-        "upstreamTokenEndpoint": _obj({"realm": _s(), "service": _s(), "allowInsecureHttp": BOOL}),
-        "oidc": _list(_obj({
-            "issuer": _s(), "audiences": STRINGS, "claimMapping": _CEL_MAPPING,
-            "certificateAuthority": _s(), "certificateAuthorityFile": _s(),
+    "bearer": mapping({
+        "realm": string(), "service": string(), "cert": string(),
+        "upstreamTokenEndpoint": mapping({"realm": string(), "service": string(), "allowInsecureHttp": BOOL}),
+        "oidc": list_of(mapping({
+            "issuer": string(), "audiences": STRINGS, "claimMapping": _CEL_MAPPING,
+            "certificateAuthority": string(), "certificateAuthorityFile": string(),
             "skipIssuerVerification": BOOL,
         })),
-        "awsSecretsManager": _obj({"region": _s(), "secretName": _s(), "refreshInterval": GC_DURATION}),
+        "awsSecretsManager": mapping({"region": string(), "secretName": string(), "refreshInterval": GC_DURATION}),
     }),
-    "openid": _obj({
-        "providers": _map(_obj({
-            "credentialsFile": _s(), "name": _s(), "clientid": _s(), "clientsecret": _s(),
-            "keypath": _s(), "issuer": _s(), "authurl": _s(), "tokenurl": _s(), "scopes": STRINGS,
-            "claimMapping": _obj({"username": _s(), "groups": _s()}),
+    "openid": mapping({
+        "providers": map_of(mapping({
+            "credentialsFile": string(), "name": string(), "clientid": string(), "clientsecret": string(),
+            "keypath": string(), "issuer": string(), "authurl": string(), "tokenurl": string(), "scopes": STRINGS,
+            "claimMapping": mapping({"username": string(), "groups": string()}),
         })),
         "callbackAllowOrigins": STRINGS,
     }),
     "apikey": BOOL,
-    "sessionKeysFile": _s(),
-    "sessionDriver": _obj({"name": _s(choices=["redis", "local"])}, required=["name"], extra=True),
+    "sessionKeysFile": string(),
+    "sessionDriver": mapping({"name": string(choices=["redis", "local"])}, required=["name"], extra=True),
     "secureSession": BOOL,
-    "mtls": _obj({
-        "identityAttributes": STRINGS, "uriSanPattern": _s(check=regex_errors), "uriSanIndex": COUNT,
+    "mtls": mapping({
+        "identityAttributes": STRINGS, "uriSanPattern": string(check=regex_errors), "uriSanIndex": COUNT,
         "dnsSanIndex": COUNT, "emailSanIndex": COUNT,
     }),
 })
-_POLICY = _obj({
+_POLICY = mapping({
     "users": STRINGS, "groups": STRINGS, "actions": ACTION_LIST,
-    "conditions": _list(_obj({"expression": _s(), "message": _s()})),
+    "conditions": list_of(mapping({"expression": string(), "message": string()})),
 })
-ACCESS_CONTROL = _obj({
-    "repositories": _map(_obj({
-        "policies": _list(_POLICY),
+ACCESS_CONTROL = mapping({
+    "repositories": map_of(mapping({
+        "policies": list_of(_POLICY),
         "defaultPolicy": ACTION_LIST,
         "anonymousPolicy": ACTION_LIST,
     })),
     "adminPolicy": _POLICY,
-    "groups": _map(_obj({"users": STRINGS})),
-    "metrics": _obj({"users": STRINGS, "anonymousPolicy": ACTION_LIST}),
+    "groups": map_of(mapping({"users": STRINGS})),
+    "metrics": mapping({"users": STRINGS, "anonymousPolicy": ACTION_LIST}),
 })
-HTTP = _obj({
-    "address": _s(),
-    "externalUrl": _s(),
+HTTP = mapping({
+    "address": string(),
+    "externalUrl": string(),
     "port": PORT,
-    "allowOrigin": _s(),
+    "allowOrigin": string(),
     "readTimeout": DURATION,
     "writeTimeout": DURATION,
     "tls": TLS,
     "auth": AUTH,
     "accessControl": ACCESS_CONTROL,
-    "realm": _s(),
-    "ratelimit": _obj({
+    "realm": string(),
+    "ratelimit": mapping({
         "rate": dict(INT, min=1),
-        "methods": _list(_obj({"method": _s(), "rate": dict(INT, min=1)}, required=["method"])),
+        "methods": list_of(mapping({"method": string(), "rate": dict(INT, min=1)}, required=["method"])),
     }),
-    "compat": _list(_s(choices=[DOCKER_COMPAT])),
+    "compat": list_of(string(choices=[DOCKER_COMPAT])),
 })
-LOG = _obj({"level": _s(choices=list(LOG_LEVELS) + [""]), "output": _s(), "audit": _s()})
+LOG = mapping({"level": string(choices=list(LOG_LEVELS) + [""]), "output": string(), "audit": string()})
 
-SYNC_REGISTRY = _obj({
-    "urls": _list(_s(check=url_errors)),
+SYNC_REGISTRY = mapping({
+    "urls": list_of(string(check=url_errors)),
     "pollInterval": GC_DURATION,
-    "content": _list(_obj({
-        "prefix": _s(check=glob_errors),
-        "tags": _obj({"regex": _s(check=regex_errors), "excludeRegex": _s(check=regex_errors), "semver": BOOL}),
-        "destination": _s(),
+    "content": list_of(mapping({
+        "prefix": string(check=glob_errors),
+        "tags": mapping({"regex": string(check=regex_errors), "excludeRegex": string(check=regex_errors), "semver": BOOL}),
+        "destination": string(),
         "stripPrefix": BOOL,
     }, required=["prefix"])),
     "tlsVerify": BOOL,
     "onDemand": BOOL,
     "manifestCheckInterval": GC_DURATION,
-    "certDir": _s(),
+    "certDir": string(),
     "maxRetries": COUNT,
     "retryDelay": GC_DURATION,
     "maxRetryDelay": GC_DURATION,
     "onlySigned": BOOL,
     "syncLegacyCosignTags": BOOL,
-    "credentialHelper": _s(choices=["", "ecr", "gcp", "oauth2"]),
-    "oauth2CredentialHelper": _obj({
-        "tokenURL": _s(), "assertionFile": _s(), "signingFile": _s(), "grantType": _s(),
-        "clientID": _s(), "clientSecretFile": _s(), "scopes": STRINGS, "username": _s(),
-        "audience": _s(), "subjectTokenType": _s(), "requestedTokenType": _s(),
+    "credentialHelper": string(choices=["", "ecr", "gcp", "oauth2"]),
+    "oauth2CredentialHelper": mapping({
+        "tokenURL": string(), "assertionFile": string(), "signingFile": string(), "grantType": string(),
+        "clientID": string(), "clientSecretFile": string(), "scopes": STRINGS, "username": string(),
+        "audience": string(), "subjectTokenType": string(), "requestedTokenType": string(),
     }),
     "preserveDigest": BOOL,
     "syncTimeout": GC_DURATION,
@@ -337,51 +329,51 @@ SYNC_REGISTRY = _obj({
     "maxIdleConnsPerHost": dict(INT, min=1),
 }, required=["urls"])
 _ENABLE = {"enable": BOOL}
-EXTENSIONS = _obj({
-    "search": _obj(dict(_ENABLE, cve=_obj({
+EXTENSIONS = mapping({
+    "search": mapping(dict(_ENABLE, cve=mapping({
         "updateInterval": GC_DURATION,
-        "trivy": _obj({
-            "dbRepository": _s(), "javaDBRepository": _s(), "vulnSeveritySources": STRINGS,
-            "sbom": _obj({"enable": BOOL, "format": _s(choices=["spdx-json", "cyclonedx"])}),
+        "trivy": mapping({
+            "dbRepository": string(), "javaDBRepository": string(), "vulnSeveritySources": STRINGS,
+            "sbom": mapping({"enable": BOOL, "format": string(choices=["spdx-json", "cyclonedx"])}),
         }),
     }))),
-    "sync": _obj(dict(_ENABLE, credentialsFile=_s(), downloadDir=_s(), registries=_list(SYNC_REGISTRY))),
-    "metrics": _obj(dict(_ENABLE, prometheus=_obj({"path": _s(check=_metrics_path)}))),
-    "scrub": _obj(dict(_ENABLE, interval=GC_DURATION)),
-    "lint": _obj(dict(_ENABLE, mandatoryAnnotations=STRINGS)),
-    "ui": _obj(dict(_ENABLE)),
-    "mgmt": _obj(dict(_ENABLE)),
-    "apikey": _obj(dict(_ENABLE)),
-    "trust": _obj(dict(_ENABLE, cosign=BOOL, notation=BOOL)),
-    "events": _obj(dict(_ENABLE, sinks=_list(_obj({
-        "type": _s(choices=["http", "nats"]), "address": _s(), "channel": _s(), "timeout": DURATION,
-        "proxy": _s(), "headers": _map(_s()),
-        "credentials": _obj({"username": _s(), "password": _s(), "file": _s(), "token": _s()}),
-        "tlsConfig": _obj({"caCertFile": _s(), "certFile": _s(), "keyFile": _s()}),
+    "sync": mapping(dict(_ENABLE, credentialsFile=string(), downloadDir=string(), registries=list_of(SYNC_REGISTRY))),
+    "metrics": mapping(dict(_ENABLE, prometheus=mapping({"path": string(check=_metrics_path)}))),
+    "scrub": mapping(dict(_ENABLE, interval=GC_DURATION)),
+    "lint": mapping(dict(_ENABLE, mandatoryAnnotations=STRINGS)),
+    "ui": mapping(dict(_ENABLE)),
+    "mgmt": mapping(dict(_ENABLE)),
+    "apikey": mapping(dict(_ENABLE)),
+    "trust": mapping(dict(_ENABLE, cosign=BOOL, notation=BOOL)),
+    "events": mapping(dict(_ENABLE, sinks=list_of(mapping({
+        "type": string(choices=["http", "nats"]), "address": string(), "channel": string(), "timeout": DURATION,
+        "proxy": string(), "headers": map_of(string()),
+        "credentials": mapping({"username": string(), "password": string(), "file": string(), "token": string()}),
+        "tlsConfig": mapping({"caCertFile": string(), "certFile": string(), "keyFile": string()}),
     }, required=["type"])))),
 })
 
-CONFIG_SCHEMA = _obj({
-    "distSpecVersion": _s(),
-    "goVersion": _s(), "commit": _s(), "releaseTag": _s(), "binaryType": _s(),
+CONFIG_SCHEMA = mapping({
+    "distSpecVersion": string(),
+    "goVersion": string(), "commit": string(), "releaseTag": string(), "binaryType": string(),
     "storage": STORAGE,
     "http": HTTP,
     "log": LOG,
     "extensions": EXTENSIONS,
-    "scheduler": _obj({"numWorkers": dict(INT, min=1)}),
-    "cluster": _obj({"members": STRINGS, "hashKey": _s(), "tls": TLS}),
+    "scheduler": mapping({"numWorkers": dict(INT, min=1)}),
+    "cluster": mapping({"members": STRINGS, "hashKey": string(), "tls": TLS}),
 })
 
 # Files zot reads next to config.json (credentialsFile, sessionKeysFile, signingFile).
-_CREDENTIALS = _obj({"username": _s(), "password": _s()}, required=["username", "password"])
+_CREDENTIALS = mapping({"username": string(), "password": string()}, required=["username", "password"])
 SECRET_FILE_SCHEMAS = {
-    "sync_credentials": _map(_CREDENTIALS),
-    "ldap_credentials": _obj({"bindDN": _s(), "bindPassword": _s()}, required=["bindDN", "bindPassword"]),
-    "openid_credentials": _obj({"clientid": _s(), "clientsecret": _s()}, required=["clientid", "clientsecret"]),
-    "session_keys": _obj({"hashKey": _s(), "encryptKey": _s()}, required=["hashKey"]),
-    "oauth2_signing": _obj({
-        "privateKeyFile": _s(), "algorithm": _s(), "keyId": _s(), "issuer": _s(), "subject": _s(),
-        "audience": _s(),
+    "sync_credentials": map_of(_CREDENTIALS),
+    "ldap_credentials": mapping({"bindDN": string(), "bindPassword": string()}, required=["bindDN", "bindPassword"]),
+    "openid_credentials": mapping({"clientid": string(), "clientsecret": string()}, required=["clientid", "clientsecret"]),
+    "session_keys": mapping({"hashKey": string(), "encryptKey": string()}, required=["hashKey"]),
+    "oauth2_signing": mapping({
+        "privateKeyFile": string(), "algorithm": string(), "keyId": string(), "issuer": string(), "subject": string(),
+        "audience": string(),
     }, required=["privateKeyFile"]),
 }
 
@@ -464,7 +456,7 @@ def _driver_errors(path, driver):
     errors = ["%s: %r is given twice (driver options ignore case)" % (join_path(path, key), key) for key in duplicates]
     # Unknown options are passed on and ignored by the driver: a warning, not an error
     # (zot's own config-gcs.json example carries one).
-    errors.extend(validate(params, _obj(DRIVER_KEYS[driver["name"]], extra=True), path))
+    errors.extend(validate(params, mapping(DRIVER_KEYS[driver["name"]], extra=True), path))
     if driver["name"] == "s3":
         if not params.get("bucket"):
             errors.append("%s: the s3 driver needs a bucket" % path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.anchorage.registry.plugins.module_utils import _schema
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
     deep_merge,
     drop_none,
@@ -61,3 +62,17 @@ def test_deep_merge_merges_mappings_and_replaces_the_rest():
     base = {"a": {"b": 1, "c": [1]}, "d": 1}
     assert deep_merge(base, {"a": {"c": [2]}, "e": 2}) == {"a": {"b": 1, "c": [2]}, "d": 1, "e": 2}
     assert base == {"a": {"b": 1, "c": [1]}, "d": 1}
+
+
+def test_the_builders_make_schemas_validate_reads():
+    schema = _schema.mapping({"name": _schema.string(), "tags": _schema.STRINGS,
+                              "labels": _schema.map_of(_schema.string()), "every": _schema.DURATION},
+                             required=["name"])
+    assert _schema.validate({"name": "a", "tags": ["x"], "labels": {"k": "v"}, "every": "5m"}, schema) == []
+    assert _schema.validate({"tags": [1], "labels": {"k": 2}, "every": "soon", "oops": 1}, schema) == [
+        "name: is required",
+        "tags[0]: must be a string, got int",
+        "labels.k: must be a string, got int",
+        "every: 'soon' is not a duration: use numbers with units ns, us, ms, s, m, h (e.g. 90s, 1h30m)",
+        "oops: unknown key (known keys here: every, labels, name, tags)",
+    ]
