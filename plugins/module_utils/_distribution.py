@@ -205,14 +205,14 @@ HTTP = mapping({
     "tls": mapping({
         "certificate": string(), "key": string(), "clientcas": STRINGS,
         "clientauth": string(choices=["request-client-cert", "require-any-client-cert",
-                                  "verify-client-cert-if-given", "require-and-verify-client-cert"]),
+                                      "verify-client-cert-if-given", "require-and-verify-client-cert"]),
         "minimumtls": string(choices=["tls1.0", "tls1.1", "tls1.2", "tls1.3"]),
         "ciphersuites": list_of(string(choices=_CIPHERS)),
         "letsencrypt": mapping({"cachefile": string(), "email": string(), "hosts": STRINGS, "directoryurl": string(check=_url)},
-                            required=["cachefile", "email"]),
+                               required=["cachefile", "email"]),
     }),
     "debug": mapping({"addr": string(check=listen_errors), "prometheus": mapping({"enabled": BOOL, "path": string()})},
-                  required=["addr"]),
+                     required=["addr"]),
     "headers": HEADERS,
     "http2": mapping({"disabled": BOOL}),
     "h2c": mapping({"enabled": BOOL}),
@@ -247,7 +247,7 @@ REDIS = mapping({
 _CHECK_TIMING = {"timeout": DURATION, "interval": DURATION, "threshold": dict(INT, min=0)}
 HEALTH = mapping({
     "storagedriver": mapping({"enabled": BOOL, "interval": DURATION, "threshold": dict(INT, min=0)},
-                          required=["enabled"]),
+                             required=["enabled"]),
     "file": list_of(mapping({"file": string(), "interval": DURATION}, required=["file"])),
     "http": list_of(mapping(dict(_CHECK_TIMING, uri=string(check=_url), headers=SECRET_HEADERS,
                             statuscode=dict(INT, min=100, max=599)), required=["uri"])),

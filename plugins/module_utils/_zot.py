@@ -195,7 +195,7 @@ DRIVER_KEYS = {
     "azure": {
         "accountname": string(), "accountkey": string(), "container": string(), "connectionstring": string(),
         "credentials": mapping({"type": string(choices=["client_secret", "shared_key", "default_credentials"]),
-                             "clientid": string(), "tenantid": string(), "secret": string()}),
+                                "clientid": string(), "tenantid": string(), "secret": string()}),
         "realm": string(), "rootdirectory": string(), "serviceurl": string(), "max_retries": _DRIVER_INT,
         "retry_delay": string(), "skipverify": _DRIVER_BOOL, "maxconcurrency": _DRIVER_INT,
         "copy_status_poll_max_retry": _DRIVER_INT, "copy_status_poll_delay": string(),

@@ -54,7 +54,7 @@ CASES = [
 
 @pytest.mark.parametrize("module, make_args, secrets, readable", CASES)
 def test_secrets_are_masked_and_the_rest_stays_readable(run_module, tmp_path, monkeypatch, module, make_args,
-                                                          secrets, readable):
+                                                        secrets, readable):
     logged = []
     monkeypatch.setattr("syslog.syslog", lambda *args: logged.append(args[-1]))
     result = run_module(module, make_args(tmp_path), diff=True)
