@@ -52,10 +52,11 @@ def user_errors(users, where="users"):
             errors.append("%s.name: %r must not start with '#' or start or end with blanks" % (here, name))
         if user.get("state", "present") == "present":
             password = user.get("password") or ""
+            whose = " (user %r)" % name if name else ""
             if not password:
-                errors.append("%s.password: must not be empty" % here)
+                errors.append("%s.password: must not be empty%s" % (here, whose))
             elif len(password.encode("utf-8")) > 72:
-                errors.append("%s.password: is longer than the 72 bytes bcrypt uses" % here)
+                errors.append("%s.password: is longer than the 72 bytes bcrypt uses%s" % (here, whose))
     return errors + unique_errors(users, where, "name")
 
 

@@ -127,14 +127,14 @@ def test_duplicate_lines_of_a_managed_user_are_collapsed():
 
 
 @pytest.mark.parametrize("users, message", [
-    ([{"name": "alice", "password": ""}], "users[0].password: must not be empty"),
-    ([{"name": "alice", "password": None}], "users[0].password: must not be empty"),
+    ([{"name": "alice", "password": ""}], "users[0].password: must not be empty (user 'alice')"),
+    ([{"name": "alice", "password": None}], "users[0].password: must not be empty (user 'alice')"),
     ([{"name": "a:b", "password": "x"}], "users[0].name: 'a:b' must not contain ':' or a line break"),
     ([{"name": "a\nb", "password": "x"}], "users[0].name: 'a\\nb' must not contain ':' or a line break"),
     ([{"name": "", "password": "x"}], "users[0].name: must not be empty"),
     ([{"name": "#admin", "password": "x"}], "users[0].name: '#admin' must not start with '#' or start or end with blanks"),
     ([{"name": " admin", "password": "x"}], "users[0].name: ' admin' must not start with '#' or start or end with blanks"),
-    ([{"name": "admin", "password": "\u00e9" * 37}], "users[0].password: is longer than the 72 bytes bcrypt uses"),
+    ([{"name": "admin", "password": "\u00e9" * 37}], "users[0].password: is longer than the 72 bytes bcrypt uses (user 'admin')"),
     ([{"name": "a", "password": "x"}, {"name": "a", "password": "y"}], "users[1].name: 'a' is listed twice (first at users[0].name)"),
 ])
 def test_bad_users(users, message):

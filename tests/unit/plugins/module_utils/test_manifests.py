@@ -276,7 +276,7 @@ def test_auth_mismatches():
         "htpasswd_users, htpasswd_secret: give one of them, not both"]
     assert errors_of(AUTH_CONFIG, htpasswd_users=[{"name": "a:b", "password": ""}]) == [
         "htpasswd_users[0].name: 'a:b' must not contain ':' or a line break",
-        "htpasswd_users[0].password: must not be empty"]
+        "htpasswd_users[0].password: must not be empty (user 'a:b')"]
     assert errors_of(sync_credentials={"ghcr.io": {"username": "u", "password": "p"}}) == [
         "sync_credentials: the config has no extensions.sync.credentialsFile to mount them at"]
     assert errors_of(config_json(http={"tls": {"cert": "/c", "key": "/k"}})) == [
