@@ -47,8 +47,20 @@ host-deps:
 lab-images: host-deps
 	bash lab/build-images.sh
 
+# Prism (lab/prism, pinned by its lock file), the OpenAPI validating proxy the Harbor API module
+# tests put in front of their test double. Debian 12's own nodejs and npm when npm is missing.
+PRISM_STAMP := $(ROOT)/lab/prism/node_modules/.stamp
+
+$(PRISM_STAMP): lab/prism/package.json lab/prism/package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	npm ci --prefix lab/prism --no-fund --no-audit --ignore-scripts
+	touch $@
+
+.PHONY: prism
+prism: $(PRISM_STAMP)
+
 .PHONY: unit
-unit: venv host-deps
+unit: venv host-deps prism
 	$(PY) -m pytest -q tests/unit
 
 # ansible-lint runs offline (.ansible-lint) with its Ansible home in .build, so it neither installs
