@@ -31,10 +31,21 @@ class SecretMaskingModule(AnsibleModule):
         self._secrets = secrets
         super(SecretMaskingModule, self).__init__(**kwargs)
 
-    def _log_invocation(self):
+    def _mask_secrets(self):
+        """Add the secrets to ``no_log_values``; False when the options cannot even be read."""
         try:
-            secrets = self._secrets(self.params)
-        except Exception:  # options the caller cannot even read: log nothing rather than a secret
-            return
-        self.no_log_values.update(no_log_strings(secrets))
-        super(SecretMaskingModule, self)._log_invocation()
+            self.no_log_values.update(no_log_strings(self._secrets(self.params)))
+        except Exception:  # pylint: disable=broad-except
+            return False
+        return True
+
+    def _log_invocation(self):
+        if self._mask_secrets():
+            super(SecretMaskingModule, self)._log_invocation()
+        # else: log nothing rather than a secret
+
+    def _return_formatted(self, kwargs):
+        # A refusal by the argument spec returns before the invocation is logged: mask it here too.
+        if not self._mask_secrets():
+            kwargs.setdefault("invocation", {"module_args": "not shown: the options could not be read for secrets"})
+        super(SecretMaskingModule, self)._return_formatted(kwargs)

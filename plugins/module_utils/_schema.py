@@ -22,7 +22,15 @@ the value passed the other rules), ``alias_of`` (documented spelling another key
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import duration_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._files import text_diff
+
+#: What a secret is shown as in results and diffs.
+MASK = "********"
 
 
 def _type_ok(value, kind):
@@ -155,3 +163,58 @@ def deep_merge(base, override):
     for key, item in override.items():
         merged[key] = deep_merge(base[key], item) if key in base else item
     return merged
+
+
+# Secrets: schema nodes carrying ``"secret": True`` (Distribution's config.yml, Harbor's harbor.yml).
+
+def walk_secrets(value, schema, replace):
+    """A copy of ``value`` where every value the schema marks secret is ``replace(value)``."""
+    if schema.get("secret") and value is not None:
+        return replace(value)
+    if isinstance(value, dict):
+        fields = schema.get("fields", {})
+        return dict(
+            (key, walk_secrets(item, fields.get(key, schema.get("values", {})), replace))
+            for key, item in value.items()
+        )
+    if isinstance(value, list):
+        return [walk_secrets(item, schema.get("items", {}), replace) for item in value]
+    return value
+
+
+def marked_secrets(value, schema):
+    """Every secret in ``value`` as a string (for ``AnsibleModule.no_log_values``)."""
+    found = []
+
+    def collect(secret):
+        found.extend(secret if isinstance(secret, list) else [secret])
+        return secret
+
+    walk_secrets(value, schema, collect)
+    return [str(secret) for secret in found if secret not in (None, "")]
+
+
+def diff_masker(key):
+    """A replace function tagging each secret with a keyed digest: equal secrets show equal
+    tags, a changed secret shows a different tag, and without ``key`` (random, never returned)
+    the tag reveals nothing about the secret."""
+    def replace(value):
+        tag = hmac.new(key, repr(value).encode("utf-8"), hashlib.sha256).hexdigest()[:8]
+        return "%s (%s)" % (MASK, tag)
+    return replace
+
+
+def masked_diff(path, before_text, data, schema, render, parse):
+    """A --diff dict whose both sides are ``render``ings with secrets tagged, never shown;
+    ``parse(before_text)`` is None when the live file is not a YAML mapping."""
+    replace = diff_masker(os.urandom(16))
+    after = render(walk_secrets(data, schema, replace))
+    if before_text is None:
+        before = None
+    else:
+        old = parse(before_text)
+        if old is None:
+            before = "# (not a YAML mapping: %d bytes not shown)\n" % len(before_text)
+        else:
+            before = render(walk_secrets(old, schema, replace))
+    return text_diff(path, before, after)

@@ -17,6 +17,7 @@ import pytest
 
 from ansible_collections.anchorage.registry.plugins.modules import (
     containerd_hosts,
+    harbor_config,
     k3s_registries,
     registry_config,
     registry_htpasswd,
@@ -49,6 +50,12 @@ CASES = [
     pytest.param(registry_htpasswd, lambda tmp: {
         "path": str(tmp / "htpasswd"), "users": [{"name": "readable-user", "password": "htpasswd-password-6"}],
     }, ["htpasswd-password-6"], "readable-user", id="registry_htpasswd"),
+    pytest.param(harbor_config, lambda tmp: {
+        "path": str(tmp / "harbor.yml"), "hostname": "harbor.example", "harbor_admin_password": "harbor-admin-7",
+        "database": {"password": "harbor-db-8"}, "storage_service": {"s3": S3},
+        "proxy": {"https_proxy": "http://proxy-user:harbor-proxy-9@proxy.example:3128"},
+    }, ["harbor-admin-7", "harbor-db-8", "s3-secret-key-1", "AKIAREADABLE", "harbor-proxy-9"], "'bucket': 'images'",
+        id="harbor_config"),  # Harbor's access keys count as secret too
 ]
 
 
@@ -64,3 +71,12 @@ def test_secrets_are_masked_and_the_rest_stays_readable(run_module, tmp_path, mo
     for secret in secrets:
         assert secret not in invocation[0], "%s logged" % secret
         assert secret not in json.dumps(result), "%s in the result" % secret
+
+
+@pytest.mark.parametrize("module, make_args, secrets, readable", CASES)
+def test_a_refusal_by_the_argument_spec_masks_the_secrets_too(run_module, tmp_path, module, make_args, secrets, readable):
+    # Ansible's own option checks fail before the invocation is logged; the result still carries it.
+    result = run_module(module, dict(make_args(tmp_path), no_such_option=True))
+    assert result["failed"] and "no_such_option" in result["msg"]
+    for secret in secrets:
+        assert secret not in json.dumps(result), "%s in the refusal" % secret
