@@ -16,8 +16,6 @@ Schema nodes may carry ``"secret": True``: such values are masked in results and
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import traceback
 
@@ -29,23 +27,24 @@ except ImportError:
     HAS_YAML = False
     YAML_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.anchorage.registry.plugins.module_utils._checks import listen_errors, url_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import duration_errors, listen_errors, url_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
-from ansible_collections.anchorage.registry.plugins.module_utils._files import text_diff
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
     BOOL,
     DURATION,
     INT,
+    MASK,
     STRINGS,
     drop_none,
     list_of,
     map_of,
     mapping,
+    marked_secrets,
     string,
     validate,
+    walk_secrets,
 )
-
-MASK = "********"
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import masked_diff as schema_masked_diff
 HEADER = "# Managed by anchorage.registry.registry_config: local edits are overwritten.\n"
 CONFIG_VERSION = "0.1"
 
@@ -89,6 +88,33 @@ def _inmemory_errors(value, where):
     return [] if value in (None, {}) else ["%s: the inmemory driver takes no parameters" % where]
 
 
+def _not_negative(value, where):
+    return duration_errors(value, where, non_negative=True)
+
+
+def _positive(value, where):
+    return duration_errors(value, where, positive=True)
+
+
+# Distribution reads no duration that may be negative: a negative health check interval panics
+# Go's ticker at start (0 means its 10s default); a negative timeout or draintimeout means none.
+SPAN = dict(DURATION, check=_not_negative)
+# Upload purging sleeps its interval in a loop and purges uploads older than its age: 0 would
+# spin, or purge uploads still in progress.
+PERIOD = dict(DURATION, check=_positive)
+# S3's multipart limits, which Distribution's s3 driver enforces at start.
+S3_PART = dict(INT, min=5 << 20, max=5 << 30)
+
+
+def _purging_errors(value, where):
+    # Distribution 2.8 panics at start ("age missing") unless all three come together.
+    missing = [key for key in ("age", "interval", "dryrun") if key not in value]
+    if value.get("enabled") is False or not missing:
+        return []
+    return ["%s: Distribution needs age, interval and dryrun together (missing %s), or enabled: false"
+            % (where, ", ".join(missing))]
+
+
 _HOOK = mapping({
     "type": string(choices=["mail"]),
     "disabled": BOOL,
@@ -114,9 +140,9 @@ _DRIVERS = {
         "accesskey": string(), "secretkey": SECRET, "sessiontoken": SECRET,
         "region": string(), "regionendpoint": string(check=_url), "forcepathstyle": BOOL,
         "accelerate": BOOL, "bucket": string(), "encrypt": BOOL, "keyid": string(), "secure": BOOL,
-        "skipverify": BOOL, "v4auth": BOOL, "chunksize": dict(INT, min=5242880),
-        "multipartcopychunksize": INT, "multipartcopymaxconcurrency": dict(INT, min=1),
-        "multipartcopythresholdsize": INT, "rootdirectory": string(), "storageclass": string(),
+        "skipverify": BOOL, "v4auth": BOOL, "chunksize": S3_PART,
+        "multipartcopychunksize": S3_PART, "multipartcopymaxconcurrency": dict(INT, min=1),
+        "multipartcopythresholdsize": dict(INT, min=0, max=5 << 30), "rootdirectory": string(), "storageclass": string(),
         "useragent": string(), "usedualstack": BOOL, "objectacl": string(), "loglevel": string(),
         "usefipsendpoint": BOOL,
     }, required=["region", "bucket"]),
@@ -127,8 +153,8 @@ _DRIVERS = {
             "clientid": string(), "tenantid": string(), "secret": SECRET,
         }),
         "connectionstring": SECRET, "realm": string(), "rootdirectory": string(), "serviceurl": string(check=_url),
-        "copy_status_poll_max_retry": INT, "copy_status_poll_delay": DURATION,
-        "max_retries": INT, "retry_delay": DURATION,
+        "copy_status_poll_max_retry": dict(INT, min=0), "copy_status_poll_delay": SPAN,
+        "max_retries": dict(INT, min=0), "retry_delay": SPAN,
     }, required=["accountname", "container"]),
     "gcs": mapping({
         "bucket": string(), "keyfile": string(),
@@ -151,7 +177,8 @@ STORAGE = mapping(dict(_DRIVERS, **{
         "blobdescriptorsize": dict(INT, min=0),
     }),
     "maintenance": mapping({
-        "uploadpurging": mapping({"enabled": BOOL, "age": DURATION, "interval": DURATION, "dryrun": BOOL}),
+        "uploadpurging": mapping({"enabled": BOOL, "age": PERIOD, "interval": PERIOD, "dryrun": BOOL},
+                                 check=_purging_errors),
         "readonly": mapping({"enabled": BOOL}),
     }),
     "tag": mapping({"concurrencylimit": dict(INT, min=0)}),
@@ -174,9 +201,9 @@ MIDDLEWARE = mapping({"registry": _MIDDLEWARE, "repository": _MIDDLEWARE, "stora
 # Options of the storage middlewares Distribution documents; others take free-form options.
 MIDDLEWARE_OPTIONS = {
     "cloudfront": mapping({
-        "baseurl": string(check=_url), "privatekey": string(), "keypairid": string(), "duration": DURATION,
+        "baseurl": string(check=_url), "privatekey": string(), "keypairid": string(), "duration": PERIOD,
         "ipfilteredby": string(choices=["none", "aws", "awsregion"]), "awsregion": string(),
-        "updatefrequency": DURATION, "iprangesurl": string(check=_url),
+        "updatefrequency": PERIOD, "iprangesurl": string(check=_url),
     }, required=["baseurl", "privatekey", "keypairid"]),
     "redirect": mapping({"baseurl": string(check=_url)}, required=["baseurl"]),
 }
@@ -201,7 +228,7 @@ _CIPHERS = [
 
 HTTP = mapping({
     "addr": string(), "net": string(choices=["tcp", "unix"]), "prefix": string(check=_prefix_errors),
-    "host": string(check=_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": DURATION,
+    "host": string(check=_url), "secret": SECRET, "relativeurls": BOOL, "draintimeout": SPAN,
     "tls": mapping({
         "certificate": string(), "key": string(), "clientcas": STRINGS,
         "clientauth": string(choices=["request-client-cert", "require-any-client-cert",
@@ -222,7 +249,7 @@ NOTIFICATIONS = mapping({
     "events": mapping({"includereferences": BOOL}),
     "endpoints": list_of(mapping({
         "name": string(), "disabled": BOOL, "url": string(check=_url), "headers": SECRET_HEADERS,
-        "timeout": DURATION, "threshold": dict(INT, min=0), "backoff": DURATION,
+        "timeout": SPAN, "threshold": dict(INT, min=0), "backoff": SPAN,
         "ignoredmediatypes": STRINGS,
         "ignore": mapping({"mediatypes": STRINGS, "actions": list_of(string(choices=["pull", "push", "delete", "mount"]))}),
     }, required=["name", "url"])),
@@ -234,21 +261,21 @@ REDIS = mapping({
     "username": string(), "password": SECRET, "db": dict(INT, min=0), "clientname": string(),
     "protocol": dict(INT, choices=[2, 3]), "mastername": string(),
     "sentinelusername": string(), "sentinelpassword": SECRET,
-    "dialtimeout": DURATION, "readtimeout": DURATION, "writetimeout": DURATION,
-    "maxretries": INT, "minretrybackoff": DURATION, "maxretrybackoff": DURATION,
-    "poolfifo": BOOL, "poolsize": dict(INT, min=0), "pooltimeout": DURATION,
+    "dialtimeout": SPAN, "readtimeout": SPAN, "writetimeout": SPAN,
+    "maxretries": INT, "minretrybackoff": SPAN, "maxretrybackoff": SPAN,
+    "poolfifo": BOOL, "poolsize": dict(INT, min=0), "pooltimeout": SPAN,
     "minidleconns": dict(INT, min=0), "maxidleconns": dict(INT, min=0), "maxactiveconns": dict(INT, min=0),
-    "connmaxidletime": DURATION, "connmaxlifetime": DURATION, "maxredirects": INT,
+    "connmaxidletime": SPAN, "connmaxlifetime": SPAN, "maxredirects": INT,
     "readonly": BOOL, "routebylatency": BOOL, "routerandomly": BOOL,
-    "pool": mapping({"maxidle": dict(INT, min=0), "maxactive": dict(INT, min=0), "idletimeout": DURATION}),
+    "pool": mapping({"maxidle": dict(INT, min=0), "maxactive": dict(INT, min=0), "idletimeout": SPAN}),
     "tls": mapping({"enabled": BOOL, "certificate": string(), "key": string(), "rootcas": STRINGS}),
 })
 
-_CHECK_TIMING = {"timeout": DURATION, "interval": DURATION, "threshold": dict(INT, min=0)}
+_CHECK_TIMING = {"timeout": SPAN, "interval": SPAN, "threshold": dict(INT, min=0)}
 HEALTH = mapping({
-    "storagedriver": mapping({"enabled": BOOL, "interval": DURATION, "threshold": dict(INT, min=0)},
+    "storagedriver": mapping({"enabled": BOOL, "interval": SPAN, "threshold": dict(INT, min=0)},
                              required=["enabled"]),
-    "file": list_of(mapping({"file": string(), "interval": DURATION}, required=["file"])),
+    "file": list_of(mapping({"file": string(), "interval": SPAN}, required=["file"])),
     "http": list_of(mapping(dict(_CHECK_TIMING, uri=string(check=_url), headers=SECRET_HEADERS,
                             statuscode=dict(INT, min=100, max=599)), required=["uri"])),
     "tcp": list_of(mapping(dict(_CHECK_TIMING, addr=string(check=listen_errors)), required=["addr"])),
@@ -256,8 +283,8 @@ HEALTH = mapping({
 
 PROXY = mapping({
     "remoteurl": string(check=_url), "username": string(), "password": SECRET,
-    "exec": mapping({"command": string(), "lifetime": DURATION}, required=["command"]),
-    "ttl": DURATION,
+    "exec": mapping({"command": string(), "lifetime": SPAN}, required=["command"]),
+    "ttl": SPAN,
 }, required=["remoteurl"])
 
 VALIDATION = mapping({
@@ -398,6 +425,33 @@ def config_errors(data):
     return errors
 
 
+def tls_pair_errors(tls, openssl, run):
+    """Errors for ``http.tls`` files Distribution could not load at start (``tls.LoadX509KeyPair``).
+
+    Only files present at their paths on this host are read: a path found nowhere here is one
+    inside the registry's container, proved by the registry role's trial start instead.
+    ``openssl``: its path (None: the pairing is left to that start); ``run``: ``run_command``.
+    """
+    paths = dict((key, tls.get(key)) for key in ("certificate", "key") if isinstance(tls.get(key), str))
+    if len(paths) < 2 or not all(os.path.exists(path) for path in paths.values()):
+        return []
+    unreadable = ["http.tls.%s: %s is not a readable file" % (key, path)
+                  for key, path in sorted(paths.items()) if not (os.path.isfile(path) and os.access(path, os.R_OK))]
+    if unreadable or not openssl:
+        return unreadable
+    public = {}
+    for key, command in (("certificate", ["x509", "-noout", "-pubkey", "-in"]), ("key", ["pkey", "-pubout", "-in"])):
+        rc, out, err = run([openssl] + command + [paths[key]])
+        if rc != 0:
+            reason = (err.strip() or "openssl exited with %d" % rc).splitlines()[0]
+            return ["http.tls.%s: %s is not a PEM %s: %s" % (key, paths[key], key, reason)]
+        public[key] = out.strip()
+    if public["certificate"] != public["key"]:
+        return ["http.tls.key: %s is not the private key of http.tls.certificate %s (Distribution would not start)"
+                % (paths["key"], paths["certificate"])]
+    return []
+
+
 def _sorted(value):
     if isinstance(value, dict):
         return dict((key, _sorted(value[key])) for key in sorted(value, key=str))
@@ -435,31 +489,9 @@ def parse(text):
     return data
 
 
-def walk_secrets(value, schema, replace):
-    """A copy of ``value`` where every value the schema marks secret is ``replace(value)``."""
-    if schema.get("secret") and value is not None:
-        return replace(value)
-    if isinstance(value, dict):
-        fields = schema.get("fields", {})
-        return dict(
-            (key, walk_secrets(item, fields.get(key, schema.get("values", {})), replace))
-            for key, item in value.items()
-        )
-    if isinstance(value, list):
-        return [walk_secrets(item, schema.get("items", {}), replace) for item in value]
-    return value
-
-
 def secret_values(data):
     """Every secret string in ``data`` (for ``AnsibleModule.no_log_values``)."""
-    found = []
-
-    def collect(value):
-        found.extend(value if isinstance(value, list) else [value])
-        return value
-
-    walk_secrets(data, SCHEMA, collect)
-    return [str(value) for value in found if value not in (None, "")]
+    return marked_secrets(data, SCHEMA)
 
 
 def masked(data):
@@ -467,29 +499,9 @@ def masked(data):
     return walk_secrets(data, SCHEMA, lambda value: MASK)
 
 
-def diff_masker(key):
-    """A replace function tagging each secret with a keyed digest: equal secrets show equal
-    tags, a changed secret shows a different tag, and without ``key`` (random, never returned)
-    the tag reveals nothing about the secret."""
-    def replace(value):
-        tag = hmac.new(key, repr(value).encode("utf-8"), hashlib.sha256).hexdigest()[:8]
-        return "%s (%s)" % (MASK, tag)
-    return replace
-
-
 def masked_diff(path, before_text, data):
     """A --diff dict whose both sides are canonical renderings with secrets tagged, never shown."""
-    replace = diff_masker(os.urandom(16))
-    after = render(walk_secrets(data, SCHEMA, replace))
-    if before_text is None:
-        before = None
-    else:
-        old = parse(before_text)
-        if old is None:
-            before = "# (not a YAML mapping: %d bytes not shown)\n" % len(before_text)
-        else:
-            before = render(walk_secrets(old, SCHEMA, replace))
-    return text_diff(path, before, after)
+    return schema_masked_diff(path, before_text, data, SCHEMA, render, parse)
 
 
 class DistributionConfig(ConfigFormat):
@@ -502,6 +514,13 @@ class DistributionConfig(ConfigFormat):
 
     def secrets(self, params):
         return secret_values(build_config(params))
+
+    def probe(self, module):
+        http = module.params.get("http") or {}
+        errors = tls_pair_errors(http.get("tls") or {}, module.get_bin_path("openssl"), module.run_command)
+        if errors:
+            raise Invalid(errors, self.summary)
+        return {}
 
     def build(self, params, facts):
         data = build_config(params)

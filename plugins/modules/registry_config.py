@@ -20,6 +20,14 @@ description:
     or C(inmemory)); at most one auth provider; C(proxy.remoteurl) is an http(s) URL; C(http.addr)
     has a port from 1 to 65535; C(http.tls) has certificate and key together; durations (C(ttl),
     C(interval), C(age), C(timeout)...) are Go durations such as C(10s) or C(168h).
+  - Also checked, what Distribution needs at start and not only at parse time. No duration may be
+    negative (a negative health check interval makes Distribution 2.8 panic at start; V(0) is its
+    default). C(storage.maintenance.uploadpurging) needs C(age), C(interval) and C(dryrun) together
+    unless C(enabled=false), with C(age) and C(interval) above 0. S3 part sizes are within S3's limits.
+  - When C(http.tls.certificate) and C(http.tls.key) are both files on the target, they must be
+    readable and one pair (compared with C(openssl) when the target has it). Paths found nowhere on
+    the target are the paths inside a container and are not read; the P(anchorage.registry.registry#role)
+    role proves them by a trial start of the registry before it replaces a running one.
   - The file is rendered with a stable key order. When the existing file already holds the same
     settings (even formatted differently) it is left untouched.
   - Secrets (C(http.secret), C(proxy.password), C(storage.s3.secretkey), C(storage.azure.accountkey),

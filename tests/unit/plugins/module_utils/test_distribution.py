@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
 import urllib.request
 
 import pytest
@@ -22,6 +24,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._distribution i
     parse,
     render,
     secret_values,
+    tls_pair_errors,
 )
 
 FILESYSTEM = {"filesystem": {"rootdirectory": "/var/lib/registry"}}
@@ -447,3 +450,137 @@ def test_distribution_starts_with_a_rendered_config_and_applies_it(distribution,
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % free_port, timeout=5) as response:
         assert b"registry_" in response.read()
     assert '"service":"anchorage-test"' in registry.log()
+
+
+# --- what Distribution needs at start, not only at parse -------------------------------------
+
+REGISTRY_BINARY = "/usr/bin/docker-registry"  # Debian's Distribution 2.8.2, as in conftest.py
+PURGING = {"enabled": True, "age": "168h", "interval": "24h", "dryrun": False}
+
+
+def with_purging(**purging):
+    return {"filesystem": {"rootdirectory": "/var/lib/registry"}, "maintenance": {"uploadpurging": purging}}
+
+
+@pytest.mark.parametrize("sections, start", [
+    ({"health": {"storagedriver": {"enabled": True, "interval": "-10s"}}}, "health.storagedriver.interval"),
+    ({"health": {"file": [{"file": "/down", "interval": "-1s"}]}}, "health.file[0].interval"),
+    ({"health": {"http": [{"uri": "http://x/", "interval": "-1m"}]}}, "health.http[0].interval"),
+    ({"health": {"tcp": [{"addr": "redis:6379", "timeout": "-3s"}]}}, "health.tcp[0].timeout"),
+    ({"http": {"draintimeout": "-5s"}}, "http.draintimeout"),
+    ({"notifications": {"endpoints": [{"name": "n", "url": "http://x/", "backoff": "-1s"}]}},
+     "notifications.endpoints[0].backoff"),
+    ({"redis": {"addr": "r:6379", "pool": {"idletimeout": "-5m"}}}, "redis.pool.idletimeout"),
+    ({"proxy": {"remoteurl": "https://hub.example", "ttl": "-1h"}}, "proxy.ttl"),
+])
+def test_negative_durations_are_refused(sections, start):
+    errors = errors_for(**sections)
+    assert len(errors) == 1 and errors[0].startswith(start + ": ") and "must not be negative" in errors[0], errors
+
+
+def test_zero_is_distributions_default_and_accepted():
+    assert errors_for(health={"storagedriver": {"enabled": True, "interval": "0"}}, http={"draintimeout": "0s"}) == []
+
+
+@pytest.mark.parametrize("purging, start, words", [
+    (dict(PURGING, interval="0s"), "storage.maintenance.uploadpurging.interval", "must be above 0"),
+    (dict(PURGING, age="-1h"), "storage.maintenance.uploadpurging.age", "must be above 0"),
+    ({"enabled": True, "age": "168h"}, "storage.maintenance.uploadpurging", "missing interval, dryrun"),
+    ({"dryrun": True}, "storage.maintenance.uploadpurging", "missing age, interval"),
+])
+def test_upload_purging_rules(purging, start, words):
+    errors = errors_for(storage=with_purging(**purging))
+    assert len(errors) == 1 and errors[0].startswith(start + ": ") and words in errors[0], errors
+
+
+def test_upload_purging_switched_off_needs_nothing_else():
+    assert errors_for(storage=with_purging(enabled=False)) == []
+
+
+@pytest.mark.parametrize("key, value", [
+    ("chunksize", (5 << 30) + 1), ("multipartcopychunksize", 1024), ("multipartcopythresholdsize", -1),
+])
+def test_s3_part_sizes_in_the_drivers_range(key, value):
+    storage = {"s3": dict(DRIVERS["s3"], **{key: value})}
+    assert_one_error(errors_for(storage=storage), "storage.s3.%s" % key)
+
+
+def start_refused(tmp_path, sections, seconds=10):
+    """Run the real registry on a config our checks refuse: its exit code and log."""
+    sections = dict(sections, http=dict(sections.get("http") or {}, addr="127.0.0.1:0"))
+    sections.setdefault("storage", {"filesystem": {"rootdirectory": str(tmp_path / "data")}})
+    config = build_config(sections)
+    (tmp_path / "config.yml").write_text(render(config))
+    env = dict((key, value) for key, value in os.environ.items() if key != "AWS_CA_BUNDLE")
+    try:
+        done = subprocess.run([REGISTRY_BINARY, "serve", str(tmp_path / "config.yml")], env=env,
+                              capture_output=True, text=True, timeout=seconds, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError("Distribution kept running on a config we refuse:\n%s" % exc.stderr)
+    return config_errors(config), done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("sections, start, logged", [
+    ({"health": {"storagedriver": {"enabled": True, "interval": "-10s"}}},
+     "health.storagedriver.interval", "non-positive interval"),
+    ({"health": {"file": [{"file": "/nonexistent", "interval": "-1s"}]}}, "health.file[0].interval", "non-positive interval"),
+    ({"storage": {"filesystem": {"rootdirectory": "/nonexistent"},
+                  "maintenance": {"uploadpurging": {"enabled": True, "interval": "24h", "dryrun": False}}}},
+     "storage.maintenance.uploadpurging", "age missing"),
+])
+def test_what_we_refuse_the_real_registry_cannot_start_with(tmp_path, sections, start, logged):
+    errors, code, log = start_refused(tmp_path, sections)
+    assert errors and errors[0].startswith(start + ": "), errors
+    assert code != 0 and logged in log, (code, log)
+
+
+def run_command(args):
+    """What ``AnsibleModule.run_command`` returns, for a real command."""
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+def openssl(*args):
+    return run_command(["openssl"] + list(args))
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    """A self-signed certificate, its key, and a key of another pair."""
+    root = tmp_path_factory.mktemp("tls")
+    for name in ("server", "other"):
+        assert openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                       "-out", str(root / (name + ".key")))[0] == 0
+    assert openssl("req", "-x509", "-new", "-key", str(root / "server.key"), "-subj", "/CN=127.0.0.1",
+                   "-days", "2", "-out", str(root / "server.crt"))[0] == 0
+    return root
+
+
+def test_tls_pair_that_matches_passes(tls_files):
+    tls = {"certificate": str(tls_files / "server.crt"), "key": str(tls_files / "server.key")}
+    assert tls_pair_errors(tls, "/usr/bin/openssl", run_command) == []
+
+
+def test_tls_key_of_another_pair_is_refused_and_the_registry_agrees(tls_files, tmp_path):
+    tls = {"certificate": str(tls_files / "server.crt"), "key": str(tls_files / "other.key")}
+    errors = tls_pair_errors(tls, "/usr/bin/openssl", run_command)
+    assert len(errors) == 1 and errors[0].startswith("http.tls.key: ") and "not the private key" in errors[0], errors
+    code, log = start_refused(tmp_path, {"http": {"tls": tls}})[1:]
+    assert code != 0 and "private key does not match public key" in log, log
+
+
+def test_tls_files_that_are_not_pem_or_not_files(tls_files, tmp_path):
+    (tmp_path / "empty.crt").write_text("")
+    tls = {"certificate": str(tmp_path / "empty.crt"), "key": str(tls_files / "server.key")}
+    assert_one_error(tls_pair_errors(tls, "/usr/bin/openssl", run_command), "http.tls.certificate")
+    tls = {"certificate": str(tmp_path), "key": str(tls_files / "server.key")}
+    assert tls_pair_errors(tls, "/usr/bin/openssl", run_command) == [
+        "http.tls.certificate: %s is not a readable file" % tmp_path]
+
+
+def test_tls_paths_not_on_this_host_are_left_to_the_trial_start(tls_files):
+    # The registry role's paths are inside the container; without openssl nothing is paired.
+    tls = {"certificate": "/etc/docker/registry/tls/server.crt", "key": "/etc/docker/registry/tls/server.key"}
+    assert tls_pair_errors(tls, "/usr/bin/openssl", run_command) == []
+    tls = {"certificate": str(tls_files / "server.crt"), "key": str(tls_files / "other.key")}
+    assert tls_pair_errors(tls, None, run_command) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 
 import pytest
 import yaml
@@ -120,6 +121,8 @@ def test_mode_owner_and_backup(run_module, tmp_path):
     ({"http": {"addr": ":70000"}}, "http.addr: port '70000' must be a number from 1 to 65535"),
     ({"http": {"addr": ":5000", "tls": {"certificate": "/c"}}}, "http.tls: certificate and key must be given together"),
     ({"health": {"storagedriver": {"enabled": True, "interval": "10 s"}}}, "health.storagedriver.interval: '10 s' is not a duration"),
+    ({"health": {"storagedriver": {"enabled": True, "interval": "-10s"}}}, "health.storagedriver.interval: '-10s' must not be negative"),
+    ({"http": {"addr": ":5000", "draintimeout": "-1s"}}, "http.draintimeout: '-1s' must not be negative"),
 ])
 def test_bad_input_fails_before_writing(run_module, tmp_path, overrides, named):
     path = tmp_path / "config.yml"
@@ -146,3 +149,18 @@ def test_unknown_http_key_is_named_by_the_argument_spec(run_module, tmp_path):
     result = run_module(registry_config, args)
     assert result["failed"] is True and "http.adress" in result["msg"]
     assert not path.exists()
+
+
+def test_a_certificate_and_key_that_do_not_pair_are_refused_on_the_host(run_module, tmp_path):
+    for name in ("server", "other"):
+        subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-out", str(tmp_path / (name + ".key"))], check=True, capture_output=True)
+    subprocess.run(["openssl", "req", "-x509", "-new", "-key", str(tmp_path / "server.key"), "-subj", "/CN=registry",
+                    "-days", "2", "-out", str(tmp_path / "server.crt")], check=True, capture_output=True)
+    path = tmp_path / "config.yml"
+    tls = {"certificate": str(tmp_path / "server.crt"), "key": str(tmp_path / "other.key")}
+    result = run_module(registry_config, args_for(path, http={"addr": ":5000", "tls": tls}))
+    assert result["failed"] is True and result["msg"].startswith("Invalid Distribution configuration: http.tls.key: ")
+    assert not path.exists()
+    tls["key"] = str(tmp_path / "server.key")
+    assert run_module(registry_config, args_for(path, http={"addr": ":5000", "tls": tls}))["changed"] is True
