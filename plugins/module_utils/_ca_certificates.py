@@ -56,6 +56,26 @@ def flat_name(host):
     return re.sub(r"[^A-Za-z0-9.-]", "_", host) + ".crt"
 
 
+def subject_alt_names(openssl_text):
+    """``(ips, dns names)`` from ``openssl x509 -noout -ext subjectAltName`` output."""
+    lines = (openssl_text or "").splitlines()[1:]  # the first line is the extension's header
+    names = [name.strip() for name in ",".join(lines).split(",") if name.strip()]
+    ips = [name[len("IP Address:"):] for name in names if name.startswith("IP Address:")]
+    dns = [name[len("DNS:"):] for name in names if name.startswith("DNS:")]
+    return ips, dns
+
+
+def verify_host(openssl_text, answering_ips, host_names):
+    """The name to reach a registry at that its certificate holds, or "" when there is none.
+
+    An IPv4 address the registry answers on here comes first (it needs no name resolution),
+    then the first of ``host_names`` (inventory name, FQDN, short name) the certificate names.
+    """
+    ips, dns = subject_alt_names(openssl_text)
+    found = [ip for ip in answering_ips if ip in ips] + [name for name in host_names if name and name in dns]
+    return found[0] if found else ""
+
+
 def certificate_errors(certificates):
     """Errors in a list of {host, pem}, each naming its place."""
     errors = unique_errors(certificates, "certificates", "host")

@@ -35,6 +35,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._schema import 
     INT,
     MASK,
     STRINGS,
+    deep_merge,
     drop_none,
     list_of,
     map_of,
@@ -318,6 +319,19 @@ SCHEMA = mapping({
     "catalog": mapping({"maxentries": dict(INT, min=1)}),
     "tags": mapping({"maxtags": dict(INT, min=1)}),
 }, required=["storage"])
+
+
+def storage_with_defaults(storage, pull_through=False):
+    """The ``storage`` section a role writes: ``storage`` merged (recursively) over what the role needs.
+
+    The role's verification deletes its test image, which needs ``delete.enabled`` (a pull-through
+    cache is never pushed to); with no driver given, the filesystem driver on /var/lib/registry,
+    where the role mounts its data directory.
+    """
+    base = {} if pull_through else {"delete": {"enabled": True}}
+    if not any(driver in (storage or {}) for driver in STORAGE_DRIVERS):
+        base["filesystem"] = {"rootdirectory": "/var/lib/registry"}
+    return deep_merge(base, storage or {})
 
 
 def build_config(sections):

@@ -13,6 +13,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificate
     certs_d_path,
     flat_name,
     normalise_certificates,
+    verify_host,
 )
 
 
@@ -70,3 +71,16 @@ def test_layouts():
     assert certs_d_path("/etc/docker/certs.d", "reg.example:5000") == "/etc/docker/certs.d/reg.example:5000/ca.crt"
     assert flat_name("reg.example:5000") == "reg.example_5000.crt"
     assert flat_name("[fd00::1]:5000") == "_fd00__1__5000.crt"
+
+
+def test_the_verification_connects_to_a_name_the_real_certificate_holds(tmp_path):
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=reg", "-addext", "subjectAltName=DNS:reg.example,IP:10.0.0.5"],
+                   check=True, capture_output=True, timeout=60)
+    sans = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName", "-in", str(cert)],
+                          check=True, capture_output=True, text=True, timeout=30).stdout
+    assert verify_host(sans, ["127.0.0.1", "10.0.0.5"], ["reg.example"]) == "10.0.0.5"
+    assert verify_host(sans, ["127.0.0.1"], ["other", "reg.example"]) == "reg.example"
+    assert verify_host(sans, ["127.0.0.1"], ["other", ""]) == ""
+    assert verify_host("", ["127.0.0.1"], ["reg.example"]) == ""

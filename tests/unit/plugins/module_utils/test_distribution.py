@@ -24,6 +24,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._distribution i
     parse,
     render,
     secret_values,
+    storage_with_defaults,
     tls_pair_errors,
 )
 
@@ -584,3 +585,15 @@ def test_tls_paths_not_on_this_host_are_left_to_the_trial_start(tls_files):
     assert tls_pair_errors(tls, "/usr/bin/openssl", run_command) == []
     tls = {"certificate": str(tls_files / "server.crt"), "key": str(tls_files / "other.key")}
     assert tls_pair_errors(tls, None, run_command) == []
+
+
+@pytest.mark.parametrize("storage, pull_through, expected", [
+    ({}, False, {"delete": {"enabled": True}, "filesystem": {"rootdirectory": "/var/lib/registry"}}),
+    ({"s3": {"bucket": "b", "region": "r"}}, False, {"delete": {"enabled": True}, "s3": {"bucket": "b", "region": "r"}}),
+    ({"delete": {"enabled": False}, "filesystem": {"maxthreads": 50}}, False,
+     {"delete": {"enabled": False}, "filesystem": {"maxthreads": 50}}),
+    ({}, True, {"filesystem": {"rootdirectory": "/var/lib/registry"}}),
+])
+def test_the_role_storage_keeps_what_the_verification_needs(storage, pull_through, expected):
+    assert storage_with_defaults(storage, pull_through) == expected
+    assert config_errors(build_config({"storage": storage_with_defaults(storage, pull_through)})) == []
