@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - A role checks its input by running its modules in check mode on the controller before any host is
     touched. Their errors name the module's keys (C(health.storagedriver.interval)); this filter puts the
-    role variable that key came from in front (C(registry_health: health.storagedriver.interval: ...)).
+    role variable that key came from in front, so the message starts C(registry_health) followed by the
+    module's own message.
   - The first pattern of O(owners) that matches the start of an error names its variable; an error no
     pattern matches is kept as it is.
 author:
