@@ -177,6 +177,18 @@ class HarborClient(object):
         return (data or [None])[0]
 
 
+def owning_project(client, params):
+    """The project named by the ``project`` option, which the object belongs to.
+
+    None when it is missing and ``state=absent`` (nothing to remove); otherwise missing is an error.
+    """
+    project = client.project(params["project"])
+    if project is None and params.get("state") != "absent":
+        raise HarborError("project: Harbor has no project named %r (create it first, with "
+                          "anchorage.registry.harbor_project)" % params["project"])
+    return project
+
+
 class ApiObject(object):
     """What one kind of Harbor object says about itself; :func:`run` does the rest.
 
@@ -186,10 +198,16 @@ class ApiObject(object):
     ``view(live, context)`` and ``wanted(params, context, before)``: comparable dicts of the
     fields, secrets masked; ``refusals(before, after)``: messages ``"<option>: ..."`` for changes
     Harbor cannot make; ``create``/``update``/``delete``: the requests (``update`` gets the names
-    of the fields that differ); ``identity(live)``: the object's id.
+    of the fields that differ); ``identity(live)``: the object's id, reported as ``<kind>_id``
+    unless ``has_id`` is False (a singleton such as the system configuration); ``report()``: more
+    result keys, from what the requests answered (a robot's new secret).
     """
 
     kind = "object"
+    has_id = True
+
+    def report(self):
+        return {}
 
     def errors(self, params):
         return []
@@ -245,5 +263,8 @@ def run(module, obj):
                 obj.update(client, params, live, context, changes)
     except HarborError as exc:
         module.fail_json(msg=str(exc), **result)
-    result.update({"changed": bool(changes), obj.kind: after, "%s_id" % obj.kind: identity})
+    result.update({"changed": bool(changes), obj.kind: after})
+    if obj.has_id:
+        result["%s_id" % obj.kind] = identity
+    result.update(obj.report())
     module.exit_json(**result)
