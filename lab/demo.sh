@@ -53,8 +53,9 @@ all:
   vars:
     ansible_connection: community.docker.docker
     ansible_python_interpreter: /usr/bin/python3
-    # Lab hosts are entered as root through docker exec: no sudo there, none needed.
-    ansible_become: false
+    # Lab hosts are entered as root through docker exec: no sudo there, none needed (the
+    # collection's playbooks use become unless anchorage_become is false).
+    anchorage_become: false
   children:
     registry:
       hosts:

@@ -23,12 +23,16 @@ way for every format:
 
 from __future__ import annotations
 
+import os
+import re
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _files
 from ansible_collections.anchorage.registry.plugins.module_utils import _managed_dirs
 from ansible_collections.anchorage.registry.plugins.module_utils import _owned_entries
 from ansible_collections.anchorage.registry.plugins.module_utils._module import SecretMaskingModule, no_log_strings
+from ansible_collections.anchorage.registry.plugins.module_utils._schema import diff_masker
 
 RESTART = "restart"
 RELOAD = "reload"
@@ -187,6 +191,22 @@ def _config_test(module, fmt, path, before, after, merged):
     return "passed" if ran else "skipped"
 
 
+def _tag_secrets(module, diffs):
+    """``diffs`` with every value Ansible would mask shown as a keyed tag instead: masked alike,
+    a changed password or header leaves both sides equal, and ``--diff`` prints nothing."""
+    secrets = sorted((value for value in module.no_log_values if value), key=len, reverse=True)
+    if not secrets:
+        return diffs
+    # One pass, longest first: a secret inside a longer one, or inside a tag, is never re-tagged.
+    pattern = re.compile("|".join(re.escape(value) for value in secrets))
+    replace = diff_masker(os.urandom(16))
+
+    def tag(text):
+        return pattern.sub(lambda match: replace(match.group(0)), text)
+
+    return [dict(diff, before=tag(diff["before"]), after=tag(diff["after"])) for diff in diffs]
+
+
 def write_file(module, fmt, path, wanted):
     """The single-file cycle: read once, parse, merge, render, test, write; the result dict."""
     before = _files.read_text(path)
@@ -208,7 +228,7 @@ def write_file(module, fmt, path, wanted):
     else:
         written = _files.apply_text(module, path, after, backup=backup, file_args=file_args)
     if "diff" in written:
-        written["diff"] = fmt.diff(path, before, after, merged)
+        written["diff"] = _tag_secrets(module, [fmt.diff(path, before, after, merged)])[0]
     for warning in merged.warnings:
         module.warn(warning)
     content_changed = written.pop("content_changed")
@@ -242,7 +262,9 @@ def write_tree(module, fmt, wanted):
         raise Invalid("%s: %s" % (fmt.tree_option, exc))
     for path in totals.pop("left"):
         module.warn("%s was kept: anchorage.registry did not write it" % path)
-    if not module._diff:
+    if module._diff:
+        totals["diff"] = _tag_secrets(module, totals["diff"])
+    else:
         totals.pop("diff")
     report = fmt.report(wanted, totals)
     totals.pop("changed_roots")

@@ -40,6 +40,9 @@ class TokenFile(ConfigFormat):
             raise Invalid(["lines: give at least one line"], self.summary)
         return {"token": params["token"], "lines": params["lines"]}
 
+    def file_secrets(self, doc):
+        return [line[len("token = "):] for line in (doc or "").splitlines() if line.startswith("token = ")]
+
     def render(self, doc, path):
         return "token = %s\n%s\n" % (doc["token"], "\n".join(doc["lines"]))
 
@@ -115,6 +118,17 @@ def test_the_secret_is_masked_in_the_result_diff_and_invocation(run_module, tmp_
     assert TOKEN in path.read_text()
     assert TOKEN not in json.dumps(result)
     assert "token = ********" in result["diff"]["after"]
+
+
+def test_a_changed_secret_shows_in_the_diff_without_either_value(run_module, tmp_path):
+    path = tmp_path / "token.conf"
+    run_module(MODULE, args(path, token="old-token-Q7"))
+    result = run_module(MODULE, args(path), diff=True)
+    assert result["changed"] and result["diff"]["before"] != result["diff"]["after"]
+    assert result["diff"]["after"].startswith("token = ********")
+    assert "old-token-Q7" not in json.dumps(result) and TOKEN not in json.dumps(result)
+    unchanged = run_module(MODULE, args(path), diff=True)
+    assert unchanged["diff"]["before"] == unchanged["diff"]["after"]
 
 
 @pytest.mark.parametrize("validate, names", [(False, {"path", "backup", "x"}), (True, {"path", "backup", "validate", "x"})])

@@ -52,6 +52,9 @@ def test_old_header_values_are_masked_when_they_change_or_leave(run_module, tmp_
     run_module(containerd_hosts, {"path": str(root), "registries": old})
     rotated = run_module(containerd_hosts, {"path": str(root), "registries": registries()}, diff=True)
     assert rotated["changed"] is True and "old-credential-Zx9" not in json.dumps(rotated)
+    # Masked alike, the old and new header would make both sides equal: --diff would print nothing.
+    (hub,) = [d for d in rotated["diff"] if d["before"] != d["after"]]
+    assert hub["after_header"] == str(root / "docker.io" / "hosts.toml") and "********" in hub["after"]
     removed = run_module(containerd_hosts, {"path": str(root), "registries": registries()[:1]}, diff=True)
     assert removed["changed"] is True and "do-not-show-this-header" not in json.dumps(removed)
 
