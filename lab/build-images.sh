@@ -155,3 +155,5 @@ EOF
 
 build_host_image
 build_registry_image
+# The lab stand-in of Harbor's offline installer (built from the images above).
+bash "$here/build-harbor-standin.sh"
