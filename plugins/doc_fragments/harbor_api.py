@@ -10,6 +10,17 @@ class ModuleDocFragment(object):
     """The Harbor API connection options (argument spec: ``module_utils._harbor_api.HARBOR_API_SPEC``)."""
 
     DOCUMENTATION = r"""
+attributes:
+  check_mode:
+    details: Only reads; the result and the diff say what would change.
+  safe_file_operations:
+    support: N/A
+    details: Writes no files; Harbor stores the object.
+  action_group:
+    description: Use C(group/anchorage.registry.harbor) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - anchorage.registry.harbor
 options:
   api_url:
     description:

@@ -21,19 +21,8 @@ description:
 author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
-  - anchorage.registry.attributes
   - anchorage.registry.harbor_api
-attributes:
-  check_mode:
-    details: Only reads; the result and the diff say what would change.
-  safe_file_operations:
-    support: N/A
-    details: Writes no files; Harbor stores the project.
-  action_group:
-    description: Use C(group/anchorage.registry.harbor) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - anchorage.registry.harbor
+  - anchorage.registry.attributes
 options:
   name:
     description: The project's name (lower-case letters, digits, and single V(.), V(_) or V(-) between them).

@@ -22,21 +22,11 @@ description:
 author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
-  - anchorage.registry.attributes
   - anchorage.registry.harbor_api
+  - anchorage.registry.attributes
 attributes:
-  check_mode:
-    details: Only reads; the result and the diff say what would change.
   idempotent:
     details: Not with O(credential.update_secret=always), which sends the secret again on every run.
-  safe_file_operations:
-    support: N/A
-    details: Writes no files; Harbor stores the endpoint.
-  action_group:
-    description: Use C(group/anchorage.registry.harbor) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - anchorage.registry.harbor
 options:
   name:
     description: The endpoint's name in Harbor, without commas (Harbor's API cannot look such a name up).

@@ -23,19 +23,8 @@ description:
 author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
-  - anchorage.registry.attributes
   - anchorage.registry.harbor_api
-attributes:
-  check_mode:
-    details: Only reads; the result and the diff say what would change.
-  safe_file_operations:
-    support: N/A
-    details: Writes no files; Harbor stores the rule.
-  action_group:
-    description: Use C(group/anchorage.registry.harbor) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - anchorage.registry.harbor
+  - anchorage.registry.attributes
 options:
   name:
     description: The rule's name in Harbor, without commas (Harbor's API cannot look such a name up).

@@ -21,21 +21,14 @@ description:
 author:
   - anchorage.registry contributors (@anchorage-registry)
 extends_documentation_fragment:
-  - anchorage.registry.attributes
   - anchorage.registry.harbor_api
+  - anchorage.registry.attributes
 attributes:
-  check_mode:
-    details: Only reads; the result and the diff say what would change.
   idempotent:
     details: Not with O(update_secrets=always), which sends the secrets on every run.
   safe_file_operations:
     support: N/A
     details: Writes no files; Harbor stores its configuration.
-  action_group:
-    description: Use C(group/anchorage.registry.harbor) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - anchorage.registry.harbor
 options:
   settings:
     description:
