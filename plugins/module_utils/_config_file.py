@@ -295,7 +295,7 @@ def apply(module, fmt):
 
 def run(fmt, argument_spec, **module_kwargs):
     """A config-writing module's ``main()``: parse the options, run the cycle, exit."""
-    module = SecretMaskingModule(fmt.secrets, argument_spec=argument_spec, supports_check_mode=True, **module_kwargs)
+    module = SecretMaskingModule(fmt.secrets, argument_spec=argument_spec, **module_kwargs)
     for name, imported, error in fmt.libraries:
         if not imported:
             module.fail_json(msg=missing_required_lib(name), exception=error)

@@ -87,7 +87,7 @@ def main():
     run(ContainerdConfig(), file_options(
         path=dict(type="path", default="/etc/containerd/config.toml"),
         config_path=dict(type="str", default="/etc/containerd/certs.d"),
-    ), add_file_common_args=True)
+    ), add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

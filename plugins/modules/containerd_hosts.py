@@ -160,7 +160,7 @@ def main():
                 hosts=dict(type="list", elements="dict", required=True, options=host),
             ),
         ),
-    ))
+    ), supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def main():
         validate=True,
         insecure_registries=dict(type="list", elements="str", default=[]),
         registry_mirrors=dict(type="list", elements="str", default=[]),
-    ), add_file_common_args=True)
+    ), add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

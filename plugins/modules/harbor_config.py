@@ -684,7 +684,7 @@ def main():
         cache=_options(enabled=dict(type="bool"), expire_hours=dict(type="int")),
         core=_options(quota_update_provider=dict(type="str")),
     )
-    run(HarborConfig(), argument_spec, add_file_common_args=True)
+    run(HarborConfig(), argument_spec, add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

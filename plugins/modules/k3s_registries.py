@@ -133,7 +133,7 @@ def main():
         # Not no_log: the format masks its credentials before the invocation is logged, and the
         # rest (endpoints, TLS file paths) stays readable there.
         configs=dict(type="dict", default={}),
-    ), add_file_common_args=True)
+    ), add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -297,7 +297,7 @@ def main():
         script_user=dict(type="str"),
         instances=dict(type="list", elements="dict", required=True, options=_INSTANCE),
         scripts=dict(type="list", elements="dict", default=[], options=_SCRIPT),
-    ), add_file_common_args=True)
+    ), add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -141,7 +141,7 @@ def main():
                 state=dict(type="str", choices=["present", "absent"], default="present"),
             ),
         ),
-    ))
+    ), supports_check_mode=True)
 
 
 if __name__ == "__main__":

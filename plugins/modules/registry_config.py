@@ -284,7 +284,7 @@ def main():
         )),
     )
     argument_spec.update((name, dict(type="dict")) for name in FREE_FORM_SECTIONS)
-    run(DistributionConfig(), argument_spec, add_file_common_args=True)
+    run(DistributionConfig(), argument_spec, add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

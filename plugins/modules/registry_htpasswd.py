@@ -140,7 +140,7 @@ def main():
         )),
         exclusive=dict(type="bool", default=False),
         cost=dict(type="int", default=10),
-    ), add_file_common_args=True)
+    ), add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

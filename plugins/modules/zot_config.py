@@ -183,7 +183,7 @@ def main():
         scheduler=dict(type="dict"),
         cluster=dict(type="dict"),
         docker_compat=dict(type="bool", default=True),
-    ), add_file_common_args=True)
+    ), add_file_common_args=True, supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,13 @@ SPEC = file_options(
     token=dict(type="str", no_log=False),
     lines=dict(type="list", elements="str", default=[]),
 )
-MODULE = types.SimpleNamespace(main=lambda: _config_file.run(TokenFile(), dict(SPEC), add_file_common_args=True))
+
+
+def _main():
+    _config_file.run(TokenFile(), dict(SPEC), add_file_common_args=True, supports_check_mode=True)
+
+
+MODULE = types.SimpleNamespace(main=_main)
 
 
 def args(path, **extra):
