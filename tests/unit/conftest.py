@@ -23,6 +23,8 @@ import time
 
 import pytest
 
+from processes import stop_process
+
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.anchorage.registry.plugins.module_utils._distribution import (
@@ -86,13 +88,7 @@ class Distribution(object):
         return (self.root / "registry.log").read_text(errors="replace")
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 def _wait_listening(registry):

@@ -46,6 +46,8 @@ from urllib.request import urlopen
 
 import yaml
 
+from processes import stop_process
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 SWAGGER = os.path.join(os.path.dirname(ROOT), "shared", "reference", "harbor", "swagger.yaml")
 PRISM = os.path.join(ROOT, "lab", "prism", "node_modules", ".bin", "prism")
@@ -870,10 +872,4 @@ class Prism(object):
                                            or "has returned 501" in line) and "/anchorage-sync-" not in line]
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
