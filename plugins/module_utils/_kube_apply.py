@@ -48,11 +48,13 @@ MASK = "********"
 # on purpose: pruning them deletes data.
 DEFAULT_PRUNE_KINDS = (
     "v1/ConfigMap", "v1/Secret", "v1/Service", "v1/ServiceAccount", "apps/v1/Deployment",
-    "apps/v1/StatefulSet", "apps/v1/DaemonSet", "networking.k8s.io/v1/Ingress",
+    "apps/v1/StatefulSet", "apps/v1/DaemonSet", "networking.k8s.io/v1/Ingress", "policy/v1/PodDisruptionBudget",
+    # Custom resources, skipped where their CRD is not installed.
+    "monitoring.coreos.com/v1/ServiceMonitor", "helm.cattle.io/v1/HelmChartConfig",
 )
 # Dependencies first (Helm's install order, shortened); kinds not listed go before workloads.
 APPLY_ORDER = (
-    "Namespace", "ResourceQuota", "LimitRange", "ServiceAccount", "Secret", "ConfigMap",
+    "Namespace", "ResourceQuota", "LimitRange", "PodDisruptionBudget", "ServiceAccount", "Secret", "ConfigMap",
     "StorageClass", "PersistentVolume", "PersistentVolumeClaim", "Role", "ClusterRole", "RoleBinding",
     "ClusterRoleBinding", "Service", None, "DaemonSet", "Deployment", "StatefulSet", "Job", "CronJob",
     "Ingress",
@@ -258,6 +260,21 @@ def deployment_progress(deployment):
     return updated >= wanted and total <= updated and available >= updated, text
 
 
+def statefulset_progress(statefulset):
+    """``(done, text)`` as ``kubectl rollout status`` reads a StatefulSet (RollingUpdate)."""
+    spec = statefulset.get("spec") or {}
+    status = statefulset.get("status") or {}
+    generation = (statefulset.get("metadata") or {}).get("generation")
+    if generation is not None and status.get("observedGeneration", 0) < generation:
+        return False, "waiting for the controller to see generation %s" % generation
+    wanted = spec.get("replicas", 1)
+    ready = status.get("readyReplicas", 0)
+    updated = status.get("updatedReplicas", 0)
+    revision_done = status.get("updateRevision") == status.get("currentRevision")
+    text = "%d/%d updated, %d ready" % (updated, wanted, ready)
+    return ready >= wanted and updated >= wanted and revision_done, text
+
+
 def pod_ready(pod):
     if (pod.get("metadata") or {}).get("deletionTimestamp"):
         return False
@@ -346,6 +363,7 @@ class Applier(object):
         self.want_diff = diff
         self.results = []
         self.diffs = []
+        self.warnings = []
         self.new_namespaces = set()
 
     def _record(self, obj, action, before, after):
@@ -386,6 +404,8 @@ class Applier(object):
         wanted = set(identity(obj, namespaced=resource.namespaced) for resource, obj in applied)
         namespaces = sorted(set(obj["metadata"]["namespace"] for resource, obj in applied if resource.namespaced)
                             or [self.params.get("namespace") or "default"])
+        # Namespaces an object of this set may have been applied to before, though none is now.
+        extra = sorted(set(self.params.get("prune_namespaces") or []) - set(namespaces))
         pruned = []
         for kind_ref in self.params["prune_kinds"]:
             api_version, _sep, kind = kind_ref.rpartition("/")
@@ -393,8 +413,15 @@ class Applier(object):
                 resource = self.cluster.resource(api_version, kind)
             except ResourceNotFoundError:
                 continue
-            for namespace in namespaces if resource.namespaced else [None]:
-                for item in self.cluster.list(resource, namespace, self.params["prune_selector"]):
+            for namespace in namespaces + extra if resource.namespaced else [None]:
+                try:
+                    items = self.cluster.list(resource, namespace, self.params["prune_selector"])
+                except DynamicApiError as exc:
+                    if namespace not in extra or getattr(exc, "status", None) != 403:
+                        raise
+                    self.warnings.append("prune: not allowed to list %s in %s; nothing pruned there" % (kind, namespace))
+                    continue
+                for item in items:
                     item.setdefault("apiVersion", api_version)
                     item.setdefault("kind", kind)
                     meta = item.get("metadata") or {}
@@ -407,16 +434,16 @@ class Applier(object):
         return pruned
 
     def wait(self, applied, timeout, sleep, clock=time.monotonic, pause=time.sleep):
-        deployments = [(resource, obj) for resource, obj in applied if obj["kind"] == "Deployment"
-                       and group_of(obj["apiVersion"]) == "apps"]
+        workloads = [(resource, obj) for resource, obj in applied if obj["kind"] in ("Deployment", "StatefulSet")
+                     and group_of(obj["apiVersion"]) == "apps"]
         deadline = clock() + timeout
-        pending = list(deployments)
+        pending = list(workloads)
         report = {}
         # Bounded twice: by the deadline and by a number of rounds.
         for _round in range(int(timeout / max(sleep, 0.01)) + 2):
             still = []
             for resource, obj in pending:
-                done, text = self._deployment_ready(resource, obj)
+                done, text = self._workload_ready(resource, obj)
                 report[describe(obj)] = text
                 if not done:
                     still.append((resource, obj))
@@ -426,12 +453,12 @@ class Applier(object):
             pause(min(sleep, max(deadline - clock(), 0)))
         return [describe(obj) for _resource, obj in pending], report
 
-    def _deployment_ready(self, resource, obj):
+    def _workload_ready(self, resource, obj):
         meta = obj["metadata"]
         live = self.cluster.get(resource, meta["name"], meta["namespace"])
         if live is None:
             return False, "not found"
-        done, text = deployment_progress(live)
+        done, text = (statefulset_progress if obj["kind"] == "StatefulSet" else deployment_progress)(live)
         wanted = (live.get("spec") or {}).get("replicas", 1)
         match = ((live.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
         selector = ",".join("%s=%s" % item for item in sorted(match.items()))
@@ -445,6 +472,26 @@ class Applier(object):
         return done and len(ready) >= wanted, text
 
 
+def input_errors(module):
+    """Mask the manifests' Secrets for no_log; the problems with the manifests and the prune selector."""
+    params = module.params
+    module.no_log_values.update(secret_values(params["manifests"]))
+    try:
+        requirements = parse_selector(params["prune_selector"]) if params["prune_selector"] else []
+    except ValueError as exc:
+        return ["prune_selector: %s" % exc]
+    return manifest_errors(params["manifests"], params.get("namespace"), requirements)
+
+
+def connect(module, field_manager=FIELD_MANAGER, force_conflicts=False):
+    """A Cluster for the module's connection options (it fails the module when they do not work)."""
+    try:
+        client = api_client(module.params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    return Cluster(client, os.path.join(module.tmpdir, "discovery.json"), field_manager, force_conflicts)
+
+
 def run(module):
     """The manifest_apply module's work."""
     if not HAS_KUBERNETES:
@@ -452,12 +499,7 @@ def run(module):
     params = module.params
     manifests = params["manifests"]
     module.no_log_values = readable_no_log_values(module.no_log_values, module.argument_spec, params)
-    module.no_log_values.update(secret_values(manifests))
-    try:
-        requirements = parse_selector(params["prune_selector"]) if params["prune_selector"] else []
-    except ValueError as exc:
-        module.fail_json(msg="prune_selector: %s" % exc)
-    errors = manifest_errors(manifests, params.get("namespace"), requirements)
+    errors = input_errors(module)
     for option in ("wait_timeout", "wait_sleep"):
         if params[option] < 1:
             errors.append("%s: must be at least 1 second" % option)
@@ -466,12 +508,7 @@ def run(module):
             errors.append("prune_kinds: %r is not API_VERSION/KIND (e.g. v1/ConfigMap, apps/v1/Deployment)" % kind_ref)
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors)
-    try:
-        client = api_client(params)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
-    cache_file = os.path.join(module.tmpdir, "discovery.json")
-    cluster = Cluster(client, cache_file, params["field_manager"], params["force_conflicts"])
+    cluster = connect(module, params["field_manager"], params["force_conflicts"])
     applier = Applier(cluster, params, module.check_mode, module._diff)
     result = {"changed": False, "results": applier.results, "pruned": [], "rollout": {}}
     step = "apply"
@@ -498,6 +535,8 @@ def run(module):
             hint = " (another field manager owns these fields; set force_conflicts to take them over)"
         module.fail_json(msg="%s failed%s: %s%s" % (
             step, " after %s" % last if last else "", api_error_text(exc), hint), **result)
+    for warning in applier.warnings:
+        module.warn(warning)
     if module._diff:
         result["diff"] = applier.diffs
     return result

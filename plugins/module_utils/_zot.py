@@ -8,11 +8,14 @@
 """zot's config.json: every key zot reads, the checks ``zot verify`` makes, our defaults, rendering.
 
 zot loads its config with viper's ``UnmarshalExact``: keys are matched without regard to case,
-an unknown key is fatal, and ``validateConfiguration`` then checks how keys combine. The schema
-below lists the keys of zot's config structs (pkg/api/config, pkg/extensions/config at commit
-6d19b445, v2.1.20 plus 25 commits); ``check_config`` repeats the cross-key rules of zot's
-``validateConfiguration`` and adds a few of our own (sync URLs need a scheme). Everything is
-pure; ``ZotConfig`` describes the file to the shared pipeline (``_config_file``), which writes it.
+values are decoded weakly (``weak_values``), empty mappings vanish (``viper_view``), an unknown
+key is fatal, and ``validateConfiguration`` then checks how keys combine. The schema below lists
+the keys of zot's config structs (pkg/api/config, pkg/extensions/config at commit 6d19b445,
+v2.1.20 plus 25 commits); ``check_config`` repeats the rules of zot's ``LoadConfiguration`` and
+``validateConfiguration``, with Go's own rules where Python's differ (RE2, doublestar globs,
+``path.Clean``, CEL). What zot accepts but cannot use (a sync URL without a scheme) is a warning
+(``config_warnings``). Everything is pure; ``ZotConfig`` describes the file to the shared
+pipeline (``_config_file``), which writes it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import posixpath
 import re
 
+from ansible_collections.anchorage.registry.plugins.module_utils._cel import cel_errors, unchecked_expressions
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
     duration_errors, parse_duration, port_errors, regex_errors, unchecked_regexes, url_errors)
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
@@ -50,44 +54,54 @@ CLOUD_DRIVERS = ("s3", "gcs", "azure")
 CACHE_DRIVERS = ("dynamodb", "redis")
 DOCKER_COMPAT = "docker2s2"
 DIST_SPEC_VERSION = "1.1.1"
-LOG_LEVELS = ("trace", "debug", "info", "warn", "error", "fatal", "panic", "disabled")
-# Keys whose values zot itself masks when it logs its config (config.isSensitiveConfigMapKey).
+# log.ParseLevel accepts exactly these, in any case.
+LOG_LEVELS = ("debug", "trace", "info", "warn", "warning", "error", "fatal", "panic")
+# Keys whose values zot itself masks when it logs its config (config.isSensitiveConfigMapKey), and
+# the secrets it does not mask (bind passwords, account keys, the cluster hash key).
 SENSITIVE_KEYS = ("accesskey", "secretkey", "password", "secret", "token", "clientsecret",
                   "sessionhashkey", "sessionencryptkey", "sentinelpassword", "authorization",
                   "apikey", "bearer", "xapikey", "bindpassword", "accountkey", "connectionstring",
-                  "sessiontoken")
+                  "sessiontoken", "hashkey")
 MIN_BACKGROUND_INTERVAL = 2 * 3600.0
 
 
 # --- small checks used by the schema -----------------------------------------------------------
 
 def glob_errors(pattern, where):
-    """Why ``pattern`` is not a glob doublestar (zot's matcher) can compile (the ``_checks`` contract)."""
+    """Why doublestar's ``ValidatePattern`` (zot's glob library, '/' separator) refuses ``pattern``."""
     problem = _glob_problem(pattern)
-    return ["%s: %r %s" % (where, pattern, problem)] if problem else []
+    return ["%s: %r %s (doublestar.ValidatePattern)" % (where, pattern, problem)] if problem else []
 
 
 def _glob_problem(pattern):
+    # doublestar v4's rules: '\\' escapes the next byte; a class '[...]' (optionally '[^' or '[!')
+    # must hold at least one character and be closed; '{' and '}' must balance.
     depth = 0
     index = 0
-    while index < len(pattern):
+    size = len(pattern)
+    while index < size:
         char = pattern[index]
         if char == "\\":
-            if index + 1 >= len(pattern):
+            index += 1
+            if index >= size:
                 return "ends with an unfinished escape"
-            index += 2
-            continue
-        if char == "[":
-            end = index + 1
-            while end < len(pattern) and pattern[end] != "]":
-                end += 2 if pattern[end] == "\\" else 1
-            if end >= len(pattern):
+        elif char == "[":
+            index += 1
+            if index < size and pattern[index] in "^!":
+                index += 1
+            if index >= size:
                 return "has a '[' without a closing ']'"
-            index = end + 1
-            continue
-        if char == "{":
+            if pattern[index] == "]":
+                return "has an empty character class '[]'"
+            while index < size and pattern[index] != "]":
+                index += 2 if pattern[index] == "\\" else 1
+            if index >= size:
+                return "has a '[' without a closing ']'"
+        elif char == "{":
             depth += 1
-        elif char == "}" and depth:
+        elif char == "}":
+            if not depth:
+                return "has a '}' without an opening '{'"
             depth -= 1
         index += 1
     if depth:
@@ -107,7 +121,7 @@ def _time_window(value, where):
         return ["%s: %r must be HH:MM-HH:MM (UTC), e.g. 01:00-05:00" % (where, value)]
     minutes = []
     for part in parts:
-        match = re.match(r"^\s*(\d{1,2}):(\d{2})\s*$", part)
+        match = re.match(r"^\s*([0-9]{1,2}):([0-9]{2})\s*$", part)  # time.Parse("15:04"): ASCII digits
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
             return ["%s: %r: %r is not a 24h time HH:MM" % (where, value, part.strip())]
         minutes.append(int(match.group(1)) * 60 + int(match.group(2)))
@@ -117,8 +131,8 @@ def _time_window(value, where):
 
 
 def _port(value, where):
-    # zot reads ports as strings; 0 lets the kernel pick one.
-    return port_errors(value, where, low=0)
+    # validateHTTP: http.port is a string, empty or strconv.ParseInt 0-65535 (0: the kernel picks).
+    return [] if value == "" else port_errors(value, where, low=0)
 
 
 def _actions(values, where):
@@ -135,14 +149,30 @@ def _above_zero(value, where):
     return [] if 0 < value < float("inf") else ["%s: %r must be above 0" % (where, value)]
 
 
+def go_path_clean(path):
+    """Go's ``path.Clean``: like posixpath.normpath, except that a leading '//' becomes '/'."""
+    if not path:
+        return "."
+    cleaned = posixpath.normpath(path)
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
 def _metrics_path(value, where):
+    # validateMetricsConfig: the path must equal path.Clean(path), start with '/', not be / or /v2.
+    if go_path_clean(value) != value:
+        return ["%s: %r is not a clean path (path.Clean gives %r)" % (where, value, go_path_clean(value))]
     if not value.startswith("/"):
         return ["%s: %r must start with /" % (where, value)]
-    if posixpath.normpath(value) != value:
-        return ["%s: %r must be a clean path (no //, /./, /../ or trailing /)" % (where, value)]
     if value in ("/", "/v2"):
         return ["%s: %r is taken by the registry API; use e.g. /metrics" % (where, value)]
     return []
+
+
+def _log_level(value, where):
+    # log.ParseLevel: case-insensitive; an empty level is refused too.
+    if value.lower() in LOG_LEVELS:
+        return []
+    return ["%s: %r is not a log level zot knows (%s; case does not matter)" % (where, value, ", ".join(LOG_LEVELS))]
 
 
 # --- the schema --------------------------------------------------------------------------------
@@ -153,7 +183,10 @@ REGEXES = list_of(string(check=regex_errors))
 ACTION_LIST = list_of(string(), check=_actions)
 TLS = mapping({"cert": string(), "key": string(), "cacert": string()})
 # zot reads ports as strings; its loader also takes numbers.
-PORT = {"type": ["str", "int"], "check": _port}
+# http.port is a Go string (a number decodes into it weakly); ldap.port a Go int. zot checks the
+# range of http.port only; the LDAP port's range is ours (a dial to port 70000 fails at each login).
+PORT = {"type": "str", "check": _port}
+LDAP_PORT = {"type": "int", "check": _port}
 
 _KEEP = {
     "pulledWithin": GC_DURATION,
@@ -222,17 +255,34 @@ _STORE = {
 }
 STORAGE = mapping(dict(_STORE, subPaths=map_of(mapping(dict(_STORE))), fastRestart=BOOL))
 
+
+def _condition(value, where):
+    # api.CompileAccessControl: cel.NewExpression(WithCompile, WithDynMapVariables("req")).
+    return cel_errors(value, where, ("req",))
+
+
+def _claim_expression(value, where):
+    # cel.NewClaimProcessor (OIDC bearer): WithCompile, WithStructVariables("claims", "vars").
+    return cel_errors(value, where, ("claims", "vars"))
+
+
+def _optional_claim_expression(value, where):
+    # An empty username or groups expression takes the processor's default (or none).
+    return _claim_expression(value, where) if value else []
+
+
+_CLAIM = string(check=_claim_expression)
 _CEL_MAPPING = mapping({
-    "variables": list_of(mapping({"name": string(), "expression": string()})),
-    "validations": list_of(mapping({"expression": string(), "message": string()})),
-    "username": string(),
-    "groups": string(),
+    "variables": list_of(mapping({"name": string(), "expression": _CLAIM}, required=["name"])),
+    "validations": list_of(mapping({"expression": _CLAIM, "message": string()}, required=["message"])),
+    "username": string(check=_optional_claim_expression),
+    "groups": string(check=_optional_claim_expression),
 })
 AUTH = mapping({
     "failDelay": COUNT,
     "htpasswd": mapping({"path": string()}),
     "ldap": mapping({
-        "credentialsFile": string(), "port": PORT, "insecure": BOOL,
+        "credentialsFile": string(), "port": LDAP_PORT, "insecure": BOOL,
         "startTLS": BOOL, "skipVerify": BOOL, "subtreeSearch": BOOL, "address": string(),
         "userGroupAttribute": string(), "baseDN": string(), "userAttribute": string(), "userFilter": string(),
         "cacert": string(),
@@ -266,7 +316,7 @@ AUTH = mapping({
 })
 _POLICY = mapping({
     "users": STRINGS, "groups": STRINGS, "actions": ACTION_LIST,
-    "conditions": list_of(mapping({"expression": string(), "message": string()})),
+    "conditions": list_of(mapping({"expression": string(check=_condition), "message": string()})),
 })
 ACCESS_CONTROL = mapping({
     "repositories": map_of(mapping({
@@ -295,10 +345,10 @@ HTTP = mapping({
     }),
     "compat": list_of(string(choices=[DOCKER_COMPAT])),
 })
-LOG = mapping({"level": string(choices=list(LOG_LEVELS) + [""]), "output": string(), "audit": string()})
+LOG = mapping({"level": string(check=_log_level), "output": string(), "audit": string()})
 
 SYNC_REGISTRY = mapping({
-    "urls": list_of(string(check=url_errors)),
+    "urls": STRINGS,
     "pollInterval": GC_DURATION,
     "content": list_of(mapping({
         "prefix": string(check=glob_errors),
@@ -327,7 +377,7 @@ SYNC_REGISTRY = mapping({
     "reqPerSec": {"type": "number", "check": _above_zero},
     "disableHTTP2": BOOL,
     "maxIdleConnsPerHost": dict(INT, min=1),
-}, required=["urls"])
+})
 _ENABLE = {"enable": BOOL}
 EXTENSIONS = mapping({
     "search": mapping(dict(_ENABLE, cve=mapping({
@@ -412,6 +462,156 @@ def canonical_keys(value, schema, path=""):
     return value, errors
 
 
+# --- values and empty mappings, as viper and mapstructure load them ---------------------------
+
+# strconv.ParseBool's spellings; mapstructure's weak decoding also takes "" as false.
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")
+_GO_FALSE = ("0", "f", "F", "FALSE", "false", "False", "")
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def go_parse_int(text):
+    """``strconv.ParseInt(text, 0, 64)``: base from the prefix (0x, 0o, 0b, a leading 0 is octal)."""
+    body = text[1:] if text[:1] in "+-" else text
+    if not body or body != body.strip():
+        raise ValueError(text)
+    if len(body) > 1 and body[0] == "0" and body[1] not in "xXoObB":
+        body = "0o" + body[1:]
+    value = int(("-" if text[:1] == "-" else "") + body, 0)
+    if not _INT64[0] <= value <= _INT64[1]:
+        raise ValueError(text)
+    return value
+
+
+def _go_float_text(value):
+    # strconv.FormatFloat(f, 'f', -1, 64): the shortest digits, never an exponent.
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        from decimal import Decimal
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _weak_scalar(value, kind):
+    """``(value, problem)``: ``value`` as mapstructure's weak decoding turns it into ``kind``."""
+    if isinstance(value, bool):
+        number = int(value)
+    elif isinstance(value, (int, float)):
+        number = value
+    else:
+        number = None
+    if kind == "bool":
+        if isinstance(value, str):
+            if value in _GO_TRUE or value in _GO_FALSE:
+                return value in _GO_TRUE, None
+            return value, "%r is not a boolean (strconv.ParseBool: true, false, 1, 0, t, f)" % value
+        return (number != 0, None) if number is not None else (value, None)
+    if kind in ("int", "duration"):
+        if isinstance(value, str):
+            if kind == "duration":
+                return value, None  # StringToTimeDurationHookFunc: time.ParseDuration, checked later
+            try:
+                return go_parse_int(value or "0"), None
+            except ValueError:
+                return value, "%r is not a whole number (strconv.ParseInt)" % value
+        if number is None:
+            return value, None
+        whole = int(number)  # mapstructure truncates floats
+        return ("%dns" % whole if kind == "duration" else whole), None
+    if kind == "number" and isinstance(value, str):
+        try:
+            return float(value), None
+        except ValueError:
+            return value, "%r is not a number (strconv.ParseFloat)" % value
+    if kind == "str" and number is not None:
+        if isinstance(value, bool):
+            return ("1" if value else "0"), None
+        return (str(value) if isinstance(value, int) else _go_float_text(value)), None
+    return value, None
+
+
+def weak_values(value, schema, path=""):
+    """``(value, errors, warnings)``: ``value`` decoded as zot's loader does (viper's weak typing).
+
+    ``"true"`` is a bool and ``"5"`` an int where the struct field is one; numbers become strings
+    in string fields; a bare number in a duration field is nanoseconds (said in a warning); a
+    single value stands for a one-element list. ``value`` has its keys canonical already.
+    """
+    if not schema:
+        return value, [], []
+    where = path or "(top level)"
+    kind = schema.get("type", "any")
+    if kind == "list" and value is not None and not isinstance(value, list):
+        value = [] if value == {} else [value]
+    if kind == "object" and value == []:
+        value = {}
+    errors, warnings = [], []
+    if isinstance(value, dict) and kind == "object":
+        out = {}
+        for key, item in value.items():
+            sub = schema.get("fields", {}).get(key, schema.get("values"))
+            out[key], more, notes = weak_values(item, sub, join_path(path, key))
+            errors.extend(more)
+            warnings.extend(notes)
+        return out, errors, warnings
+    if isinstance(value, list) and kind == "list":
+        out = []
+        for index, item in enumerate(value):
+            converted, more, notes = weak_values(item, schema.get("items"), join_path(path, index))
+            out.append(converted)
+            errors.extend(more)
+            warnings.extend(notes)
+        return out, errors, warnings
+    if isinstance(kind, str) and value is not None and not isinstance(value, (dict, list)):
+        converted, problem = _weak_scalar(value, kind)
+        if problem:
+            errors.append("%s: %s" % (where, problem))
+        elif kind == "duration" and not isinstance(value, str):
+            warnings.append("%s: %r is a number, which zot reads as nanoseconds (%s); write a unit (e.g. %ss)"
+                            % (where, value, converted, int(value)))
+        return converted, errors, warnings
+    return value, errors, warnings
+
+
+# Extensions applyDefaultValues creates when every extension mapping was empty (so none reached
+# the struct): a config like {"extensions": {"metrics": {}}} turns metrics on.
+_EMPTY_EXTENSIONS_ON = ("metrics", "search", "scrub", "trust", "ui")
+
+
+def _drop_empty(value):
+    # viper flattens mappings into keys: an empty mapping has none and vanishes, with parents it
+    # leaves empty. Lists are values as they are.
+    if not isinstance(value, dict):
+        return value
+    kept = {}
+    for key, item in value.items():
+        item = _drop_empty(item)
+        if not (isinstance(item, dict) and not item):
+            kept[key] = item
+    return kept
+
+
+def viper_view(config):
+    """The config as zot's struct sees it after loading: empty mappings gone, then the
+    extensions applyDefaultValues brings back (see _EMPTY_EXTENSIONS_ON)."""
+    view = _drop_empty(config)
+    extensions = config.get("extensions")
+    if isinstance(extensions, dict) and "extensions" not in view:
+        view["extensions"] = dict((name, {}) for name in _EMPTY_EXTENSIONS_ON if name in extensions)
+    return view
+
+
+def dropped_extensions(config, view):
+    """Warnings for extensions written as an empty mapping that zot's loader drops (so: off)."""
+    extensions = config.get("extensions")
+    if not isinstance(extensions, dict):
+        return []
+    kept = view.get("extensions") or {}
+    return ["extensions.%s: an empty mapping is dropped by zot's loader (viper) when other extensions "
+            "have settings, so %s stays off; write {enable: true}" % (name, name)
+            for name, item in extensions.items() if item == {} and name not in kept]
+
+
 def lookup(mapping, *keys):
     """``mapping[k1][k2]...`` or None when a level is missing or not a mapping."""
     for key in keys:
@@ -424,6 +624,16 @@ def lookup(mapping, *keys):
 def _enabled(section):
     """zot's rule for extensions: present means on unless ``enable: false``."""
     return isinstance(section, dict) and section.get("enable", True) is not False
+
+
+def extension_enabled(config, name):
+    """Whether zot runs extension ``name`` with ``config`` (after its loader, see viper_view)."""
+    return _enabled(lookup(viper_view(config), "extensions", name))
+
+
+def metrics_path(config):
+    """The path zot serves Prometheus metrics at (applyDefaultValues: /metrics unless set)."""
+    return lookup(viper_view(config), "extensions", "metrics", "prometheus", "path") or "/metrics"
 
 
 def _seconds(value, default=0.0):
@@ -534,8 +744,6 @@ def _sync_errors(config):
         if not isinstance(registry, dict):
             continue
         path = "extensions.sync.registries[%d]" % index
-        if not registry.get("urls"):
-            errors.append("%s.urls: give at least one URL" % path)
         if "retryDelay" not in registry:
             for key in ("maxRetries", "maxRetryDelay"):
                 if key in registry:
@@ -731,23 +939,30 @@ def _cluster_errors(config):
     errors = []
     if not cluster.get("members"):
         errors.append("cluster.members: a scale-out cluster needs at least one member")
-    if len(cluster.get("hashKey") or "") != 16:
-        errors.append("cluster.hashKey: must be exactly 16 characters")
+    # validateClusterConfig: Go's len() counts bytes (siphash takes a 128-bit key).
+    if len((cluster.get("hashKey") or "").encode("utf-8")) != 16:
+        errors.append("cluster.hashKey: must be exactly 16 bytes (16 ASCII characters)")
     return errors
 
 
 def check_config(config):
-    """Every error ``zot verify`` would report for ``config`` (keys spelt as in the schema), and ours."""
+    """Every error ``zot verify`` would report for ``config`` (keys canonical, values decoded).
+
+    The types are checked on ``config`` as written; the rules across keys on what zot's struct
+    holds after loading (``viper_view``: empty mappings dropped).
+    """
     errors = validate(config, CONFIG_SCHEMA)
-    if not config:
-        errors.append("(top level): the config is empty; zot needs at least storage.rootDirectory")
+    if not _drop_empty(config):
+        # LoadConfiguration: "failed to load config due to the absence of any key:value pair".
+        errors.append("(top level): the config has no key with a value; zot needs at least storage.rootDirectory")
     if errors:
         return errors
+    config = viper_view(config)
     storage = config.get("storage") or {}
     sync = lookup(config, "extensions", "sync")
-    sync_on = isinstance(sync, dict) and (sync.get("enable") is True or (
-        "enable" not in sync and bool(sync.get("registries"))))
-    download_dir = (sync or {}).get("downloadDir") if isinstance(sync, dict) else None
+    # applyDefaultValues: a sync section without enable is on, with or without registries.
+    sync_on = _enabled(sync)
+    download_dir = sync.get("downloadDir") if sync_on else None
     errors.extend(_store_errors("storage", storage, sync_on, download_dir, False))
     for route, sub in sorted((storage.get("subPaths") or {}).items()):
         errors.extend(_store_errors("storage.subPaths[%r]" % route, sub, sync_on, download_dir, True))
@@ -760,8 +975,17 @@ def check_config(config):
 
 
 def config_warnings(config):
-    """What zot would silently change or ignore at start."""
-    warnings = []
+    """What zot would silently change or ignore at start, and what it accepts but cannot use."""
+    warnings = dropped_extensions(config, viper_view(config))
+    for index, registry in enumerate(lookup(config, "extensions", "sync", "registries") or []):
+        if not isinstance(registry, dict):
+            continue
+        where = "extensions.sync.registries[%d].urls" % index
+        if not registry.get("urls"):
+            warnings.append("%s: no URL: zot accepts the entry but has nothing to sync from" % where)
+        for number, url in enumerate(registry.get("urls") or []):
+            warnings.extend("%s (zot accepts it, but sync cannot reach it)" % problem
+                            for problem in url_errors(url, "%s[%d]" % (where, number)))
     for path in (("extensions", "search", "cve", "updateInterval"), ("extensions", "scrub", "interval")):
         value = lookup(config, *path)
         if isinstance(value, str) and _seconds(value, MIN_BACKGROUND_INTERVAL) < MIN_BACKGROUND_INTERVAL:
@@ -790,9 +1014,11 @@ def check_secret_file(kind, data):
 # --- building from the module's options --------------------------------------------------------
 
 def build_config(params):
-    """``(config, errors, notes)``: sections merged over ``params['config']``, with our defaults.
+    """``(config, errors, notes, warnings)``: sections merged over ``params['config']``, decoded as
+    zot's loader decodes them (``weak_values``), with our defaults.
 
-    ``notes`` lists each default we chose, so the module can say what it decided and why.
+    ``notes`` lists each default we chose, so the module can say what it decided and why;
+    ``warnings`` what the loader reads differently from how it is written.
     """
     errors = []
     config, more = canonical_keys(copy.deepcopy(params.get("config") or {}), CONFIG_SCHEMA)
@@ -804,6 +1030,8 @@ def build_config(params):
         value, more = canonical_keys(copy.deepcopy(value), CONFIG_SCHEMA["fields"][name], name)
         errors.extend(more)
         config[name] = deep_merge(config.get(name) or {}, value) if isinstance(value, dict) else value
+    config, more, warnings = weak_values(config, CONFIG_SCHEMA)
+    errors.extend(more)
     notes = []
 
     def default(path, value, why):
@@ -828,7 +1056,7 @@ def build_config(params):
     if params.get("docker_compat", True):
         default(("http", "compat"), [DOCKER_COMPAT],
                 "docker push of Docker-format images fails with 'manifest invalid' without it")
-    return order_config(config), errors, notes
+    return order_config(config), errors, notes, warnings
 
 
 def order_config(config):
@@ -871,13 +1099,14 @@ class ZotConfig(ConfigFormat):
         return secret_values(build_config(params)[0])
 
     def build(self, params, facts):
-        config, errors, notes = build_config(params)
+        config, errors, notes, loading = build_config(params)
         if not errors:
             errors = check_config(config)
         errors, unchecked = unchecked_regexes(errors)
+        errors, uncompiled = unchecked_expressions(errors)
         if errors:
             raise Invalid(errors, self.summary)
-        return {"config": config, "notes": notes, "unchecked": unchecked}
+        return {"config": config, "notes": notes, "unchecked": unchecked + uncompiled + loading}
 
     def warnings(self, wanted):
         return wanted["unchecked"] + config_warnings(wanted["config"])

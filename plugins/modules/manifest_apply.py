@@ -16,7 +16,7 @@ description:
   - With O(prune), deletes the objects that carry the labels of O(prune_selector) and are no longer
     in O(manifests) (kinds in O(prune_kinds); Namespaces and PersistentVolumeClaims are never pruned
     unless listed there).
-  - With O(wait), waits until every applied Deployment has rolled out and its pods are Ready, up to
+  - With O(wait), waits until every applied Deployment and StatefulSet has rolled out and its pods are Ready, up to
     O(wait_timeout) seconds, and fails with the pods' problems (for example C(ImagePullBackOff)) when
     they are not.
   - Check mode is a server-side dry run (C(dryRun=All)). The API server validates and defaults each
@@ -25,6 +25,11 @@ description:
   - C(changed) and the diff compare the live object with what the server returns for the apply,
     without status, resource versions and managed fields. Secret values are masked in the diff.
   - Connects like M(kubernetes.core.k8s), with the same options and C(K8S_AUTH_*) environment variables.
+  - With O(render_dir) (GitOps), talks to no cluster and writes the same objects into that directory instead, one
+    file each (C(<kind>-<name>.yaml), sorted keys) and a C(kustomization.yaml) listing them in apply order, byte for
+    byte the same on every run, so a re-run leaves git clean. Files it wrote before and no longer renders are
+    removed; other files are left alone. O(argocd) and O(flux) add an Argo CD Application or a Flux Kustomization
+    for the directory beside it (not in the kustomization). Secrets follow O(render_secrets).
 author:
   - anchorage.registry contributors (@anchorage-registry)
 requirements:
@@ -34,10 +39,12 @@ extends_documentation_fragment:
   - anchorage.registry.k8s_auth
 attributes:
   check_mode:
-    details: A server-side dry run; the API server must be reachable.
+    details: A server-side dry run; the API server must be reachable. With O(render_dir), nothing is written.
+  diff_mode:
+    details: Secret values are masked, in the cluster's objects and in rendered files alike.
   safe_file_operations:
-    support: N/A
-    details: Writes no files; the API server stores the objects.
+    support: full
+    details: Only O(render_dir) (and O(render_secrets_dir)) are written, each file atomically; otherwise the API server stores the objects.
   action_group:
     description: Use C(group/anchorage.registry.k8s) in C(module_defaults) to set defaults for this module.
     support: full
@@ -72,7 +79,8 @@ options:
     type: str
   prune_kinds:
     description:
-      - Kinds O(prune) looks at, as C(API_VERSION/KIND), in the namespaces of O(manifests).
+      - Kinds O(prune) looks at, as C(API_VERSION/KIND), in the namespaces of O(manifests). A kind the cluster does
+        not know (a CRD not installed) is skipped.
     type: list
     elements: str
     default:
@@ -84,8 +92,19 @@ options:
       - apps/v1/StatefulSet
       - apps/v1/DaemonSet
       - networking.k8s.io/v1/Ingress
+      - policy/v1/PodDisruptionBudget
+      - monitoring.coreos.com/v1/ServiceMonitor
+      - helm.cattle.io/v1/HelmChartConfig
+  prune_namespaces:
+    description:
+      - Namespaces O(prune) also looks in, besides those of O(manifests), for objects of this set applied
+        there before (for example C(kube-system) for a HelmChartConfig that is no longer rendered). Where listing
+        is forbidden there, nothing is pruned in it and a warning says so.
+    type: list
+    elements: str
+    default: []
   wait:
-    description: Wait for applied Deployments to roll out with all pods Ready. Never in check mode.
+    description: Wait for applied Deployments and StatefulSets to roll out with all pods Ready. Never in check mode.
     type: bool
     default: true
   wait_timeout:
@@ -96,6 +115,66 @@ options:
     description: Seconds between checks while waiting.
     type: int
     default: 2
+  render_dir:
+    description:
+      - Write the manifests into this directory (created when missing) instead of applying them; see the description.
+      - O(prune), O(wait) and the connection options are then not used.
+    type: path
+  render_secrets:
+    description:
+      - What render mode does with Secrets. V(none) refuses them (nothing is written); reference existing Secrets
+        (synced from Vault, sealed elsewhere) instead. V(separate) writes them, mode C(0600), to O(render_secrets_dir),
+        outside the kustomization, to seal (kubeseal) or apply apart. V(plain) writes them in O(render_dir) and lists
+        them in the kustomization.
+    type: str
+    choices: [none, separate, plain]
+    default: none
+  render_secrets_dir:
+    description: Where V(separate) Secrets go; must not be inside O(render_dir).
+    type: path
+  argocd:
+    description:
+      - Also write C(argocd-application.yaml) in O(render_dir), an Argo CD Application (automated sync with prune,
+        self-heal and server-side apply) for the directory.
+    type: dict
+    suboptions:
+      repo_url:
+        description: The Git repository holding O(render_dir).
+        type: str
+      path:
+        description: The path of O(render_dir) in that repository.
+        type: str
+      revision:
+        description: Branch, tag or commit (C(HEAD) if not given).
+        type: str
+      project:
+        description: Argo CD project (C(default) if not given).
+        type: str
+      namespace:
+        description: Argo CD's namespace (C(argocd) if not given).
+        type: str
+      name:
+        description: The Application's name (the directory's name if not given).
+        type: str
+  flux:
+    description: Also write C(flux-kustomization.yaml) in O(render_dir), a Flux Kustomization (prune, wait) for the directory.
+    type: dict
+    suboptions:
+      source:
+        description: The Flux GitRepository holding O(render_dir).
+        type: str
+      path:
+        description: The path of O(render_dir) in that repository.
+        type: str
+      namespace:
+        description: Flux's namespace (C(flux-system) if not given).
+        type: str
+      interval:
+        description: Reconcile interval (C(10m) if not given).
+        type: str
+      name:
+        description: The Kustomization's name (the directory's name if not given).
+        type: str
 notes:
   - Server-side apply needs Kubernetes 1.22 or newer.
   - Tested against a mock API server (kmock) with the real kubernetes client, not against a live cluster.
@@ -141,6 +220,14 @@ EXAMPLES = r"""
         name: demo
         namespace: default
 
+- name: GitOps - write the manifests for Argo CD instead of applying them (existing Secrets only)
+  anchorage.registry.manifest_apply:
+    manifests: "{{ zot_manifests }}"
+    render_dir: "{{ playbook_dir }}/gitops/zot"
+    argocd:
+      repo_url: https://git.example.com/platform/cluster.git
+      path: gitops/zot
+
 - name: Act as another user and group (the token's account must be allowed to impersonate them)
   anchorage.registry.manifest_apply:
     kubeconfig: ~/.kube/config
@@ -162,8 +249,15 @@ pruned:
   returned: always
   type: list
   elements: str
+files:
+  description: With O(render_dir), each file written, left as it was or removed, with its action.
+  returned: with O(render_dir)
+  type: list
+  elements: dict
+  sample:
+    - {file: gitops/zot/deployment-zot.yaml, action: unchanged}
 rollout:
-  description: The last state seen of each Deployment waited for.
+  description: The last state seen of each Deployment and StatefulSet waited for.
   returned: always
   type: dict
   sample: {"apps/v1 Deployment zot-registry/zot": "1/1 updated, 1 available, 1 total; 1/1 pods ready"}
@@ -176,6 +270,8 @@ from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply imp
     run,
     secret_values,
 )
+from ansible_collections.anchorage.registry.plugins.module_utils._kube_render import SECRETS
+from ansible_collections.anchorage.registry.plugins.module_utils._kube_render import run as render
 from ansible_collections.anchorage.registry.plugins.module_utils._module import SecretMaskingModule
 
 
@@ -192,14 +288,24 @@ def main():
             prune=dict(type="bool", default=False),
             prune_selector=dict(type="str"),
             prune_kinds=dict(type="list", elements="str", default=list(DEFAULT_PRUNE_KINDS)),
+            prune_namespaces=dict(type="list", elements="str", default=[]),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=300),
             wait_sleep=dict(type="int", default=2),
+            render_dir=dict(type="path"),
+            render_secrets=dict(type="str", choices=list(SECRETS), default="none"),
+            render_secrets_dir=dict(type="path"),
+            argocd=dict(type="dict", options=dict(
+                repo_url=dict(type="str"), path=dict(type="str"), revision=dict(type="str"), project=dict(type="str"),
+                namespace=dict(type="str"), name=dict(type="str"))),
+            flux=dict(type="dict", options=dict(
+                source=dict(type="str"), path=dict(type="str"), namespace=dict(type="str"), interval=dict(type="str"),
+                name=dict(type="str"))),
         ),
         required_if=[("prune", True, ["prune_selector"])],
         supports_check_mode=True,
     )
-    module.exit_json(**run(module))
+    module.exit_json(**(render(module) if module.params["render_dir"] else run(module)))
 
 
 if __name__ == "__main__":

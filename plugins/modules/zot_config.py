@@ -19,11 +19,19 @@ description:
     zot refuses at start, for example C(dedupe) with cloud storage and no C(cacheDriver), sync with
     cloud storage and no C(downloadDir), the UI without search, CVE scanning on cloud storage, user
     policies without authentication, or C(preserveDigest) without C(http.compat).
-  - Adds checks of its own. Sync URLs need a scheme (C(https://ghcr.io)). C(accessControl) actions are
-    C(read), C(create), C(update) and C(delete), plus zot's documented behaviour action
-    C(detectManifestCollision). Glob and regular expression patterns must compile.
-  - Keys match without regard to case, as zot's loader reads them; the result spells them as zot's
-    documentation does. Every example config in zot's repository passes as it is.
+  - Accepts what zot accepts, with zot's loader in front of the checks as zot has it (viper and
+    mapstructure). Keys match without regard to case; C("true") and C(1) are booleans and C("5") a
+    number where zot's field is one, a number is a string where the field is a string, a single value a
+    one-element list, a bare number in a duration nanoseconds (warned); the result spells keys as zot's
+    documentation does and values typed. An empty mapping is dropped as zot drops it, so
+    an empty C(metrics) next to extensions with settings is off (warned). Every example config in zot's
+    repository passes as it is.
+  - Globs are checked with the rules of doublestar (zot's glob library), Go regular expressions with RE2,
+    the metrics path with Go's C(path.Clean), log levels against zot's list, and access-control
+    conditions (and OIDC claim mappings) compiled as CEL with the variables zot declares (cel-python).
+  - C(accessControl) actions are C(read), C(create), C(update) and C(delete), plus zot's documented
+    behaviour action C(detectManifestCollision). A sync URL without a scheme is a warning (zot accepts
+    it and fails when it syncs).
   - Defaults chosen here (listed in RV(defaults_applied)) are C(storage.rootDirectory=/var/lib/registry),
     C(http.address=0.0.0.0), C(http.port=5000), C(log.level=info), C(http.compat=[docker2s2]) (see
     O(docker_compat)), and C(storage.dedupe=false) when a C(storageDriver) is set without a C(cacheDriver).
@@ -82,9 +90,15 @@ options:
       - Write the config to this file (atomically, only when its content changes). When not set nothing
         is written and the module only builds, checks and returns the config.
     type: path
+requirements:
+  - google-re2 and cel-python where the module runs (the zot role runs it on the controller); without them,
+    regular expressions and CEL expressions are reported as not checked (a warning) instead.
 notes:
-  - The checks follow zot's config structs and C(validateConfiguration) at upstream commit 6d19b445
-    (v2.1.20 and later). Files the config names (htpasswd, credentials, TLS) are not read.
+  - The checks follow zot's config structs, C(LoadConfiguration) and C(validateConfiguration) at upstream
+    commit 6d19b445 (v2.1.20 and later), read from zot's source; no zot binary could be run to compare
+    (its Go module could not be fetched). Files the config names (htpasswd, credentials, TLS) are not read.
+  - CEL is parsed and every variable and function name resolved; type errors between literals are not
+    found, and the optional syntax (C(req.?x)) is reported as not checked.
   - Values of keys zot itself treats as secrets (C(secretkey), C(password), C(clientsecret), ...) are
     masked in the module's output and in the log the target writes of each module call.
   - O(path) can hold S3 keys; a new file is created with mode C(0600) unless O(mode) is given.

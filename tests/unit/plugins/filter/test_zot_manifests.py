@@ -31,7 +31,7 @@ def test_every_problem_is_one_filter_error():
     with pytest.raises(AnsibleFilterError) as raised:
         zot_manifests(CONFIG, {"node_port": 40000, "pvc_size": "lots"})
     assert str(raised.value) == (
-        "zot deployment: node_port: 40000 is outside Kubernetes' NodePort range 30000-32767 (0 lets Kubernetes pick one); "
-        "pvc_size: 'lots' is not a Kubernetes quantity (e.g. 500m, 256Mi, 200Gi)")
+        "zot deployment: zot_node_port: 40000 is outside Kubernetes' NodePort range 30000-32767 (0 lets Kubernetes "
+        "pick one); zot_pvc_size: 'lots' is not a Kubernetes quantity (e.g. 500m, 256Mi, 200Gi)")
     with pytest.raises(AnsibleFilterError):
         zot_manifests(CONFIG, "name=zot")

@@ -25,12 +25,22 @@ SETTINGS = role_settings()
 
 
 def config_json(**sections):
-    config, errors, _notes = build_config(sections)
+    config, errors, _notes, _warnings = build_config(sections)
     assert errors == [] and check_config(config) == []
     return render(config)
 
 
 AUTH_CONFIG = config_json(http={"auth": {"htpasswd": {"path": "/etc/zot/auth/htpasswd"}}})
+S3_REDIS = config_json(storage={"rootDirectory": "/tmp/zot", "storageDriver": S3,
+                                "cacheDriver": {"name": "redis", "url": "redis://redis:6379"}})
+MEMBERS = ["zot-%d.zot-headless.zot-registry.svc.cluster.local:5000" % index for index in range(3)]
+HASH_KEY = "0123456789abcdef"
+CLUSTER = config_json(cluster={"members": MEMBERS, "hashKey": _manifests.HASH_KEY_STAND_IN})
+LDAP = {"address": "ldap.example.com", "baseDN": "dc=example,dc=com", "userAttribute": "uid",
+        "credentialsFile": "/etc/zot/ldap/credentials.json"}
+METRICS = config_json(extensions={"metrics": {"enable": True}, "search": {"enable": True}})
+# Custom resources: kubernetes-validate has schemas for Kubernetes' own kinds only.
+CUSTOM = ("ServiceMonitor", "HelmChartConfig")
 
 
 def render_ok(config_text=None, **spec):
@@ -67,11 +77,33 @@ SPECS = {
                                arch="amd64", tolerations=[{"key": "registry", "operator": "Exists"}]),
     "s3-secret": dict(persistence=False, s3_credentials_secret="minio", s3_credentials_keys={"access_key": "A"},
                       arch="arm64", env={"TZ": "UTC"}),
+    "s3-redis-replicas": dict(persistence=False, replicas=3, affinity={"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+            {"key": "node-role", "operator": "In", "values": ["registry"]}]}]}}}, priority_class_name="system-cluster-critical",
+        service_account="zot", image_pull_secrets=["ghcr-pull"], pod_labels={"team": "platform"}),
+    "cluster": dict(cluster=True, replicas=3, cluster_hash_key=HASH_KEY, pvc_storage_class="longhorn"),
+    "seed-001-probes-traefik": dict(
+        strategy="RollingUpdate", persistence=False, namespace_labels={"goldilocks.fairwinds.com/enabled": "true"},
+        namespace_annotations={"owner": "platform"},
+        startup_probe={"tcpSocket": {"port": "http"}, "initialDelaySeconds": 5, "periodSeconds": 5, "failureThreshold": 30},
+        liveness_probe={"tcpSocket": {"port": "http"}, "initialDelaySeconds": 30, "periodSeconds": 10},
+        readiness_probe={"tcpSocket": {"port": "http"}, "initialDelaySeconds": 30, "periodSeconds": 10},
+        ingress=True, ingress_class_name="traefik", ingress_host="zot.example.com", traefik_helm_chart_config=True,
+        service_type="ClusterIP"),
+    "ldap-files-metrics": dict(secret_files=[{"path": "/etc/zot/ldap/credentials.json", "secret": "ldap-bind",
+                                              "key": "credentials.json"}],
+                               extra_volumes=[{"name": "scratch", "emptyDir": {"sizeLimit": "1Gi"}}],
+                               extra_volume_mounts=[{"name": "scratch", "mountPath": "/scratch"}],
+                               service_monitor=True, host_port=5000),
 }
 CONFIGS = {
     "seed-000": None,
     "auth-ingress-nginx": AUTH_CONFIG,
     "s3-secret": config_json(storage={"rootDirectory": "/tmp/zot", "storageDriver": S3}),
+    "s3-redis-replicas": S3_REDIS,
+    "cluster": CLUSTER,
+    "seed-001-probes-traefik": None,
+    "ldap-files-metrics": config_json(http={"auth": {"ldap": LDAP}}, extensions={"metrics": {"enable": True}}),
 }
 
 
@@ -81,8 +113,9 @@ def test_every_manifest_is_valid_for_kubernetes(name, version):
     manifests = render_ok(CONFIGS[name], **SPECS[name])
     assert len(manifests) >= 4
     for obj in manifests:
-        # strict: unknown fields are errors too.
-        kubernetes_validate.validate(obj, version, strict=True)
+        if obj["kind"] not in CUSTOM:
+            # strict: unknown fields are errors too.
+            kubernetes_validate.validate(obj, version, strict=True)
 
 
 def test_the_validator_does_catch_a_broken_manifest():
@@ -283,14 +316,24 @@ def test_auth_mismatches():
         "http.tls: the config serves TLS; tls_secret must name a kubernetes.io/tls Secret to mount"]
 
 
+SHARED = ("replicas: 2 zot replicas behind one Service must share their state, which zot does only with cloud storage "
+          "and a remote cache: storage.storageDriver (s3, gcs or azure) and storage.cacheDriver (redis or dynamodb, "
+          "remoteCache on); or set cluster: true for zot's scale-out cluster (a StatefulSet, each member owning its "
+          "repositories)")
+
+
 def test_storage_mismatches():
-    assert errors_of(replicas=2) == [
-        "replicas: 2 zot replicas need shared cloud storage (storage.storageDriver with a cacheDriver) or a scale-out "
-        "cluster section; on a volume each replica keeps its own database"]
+    assert errors_of(replicas=2) == [SHARED]
     s3 = CONFIGS["s3-secret"]
-    assert errors_of(s3, replicas=2) == [
-        "replicas: 2 replicas cannot share a ReadWriteOnce volume; set persistence false (S3 keeps the images) or use "
-        "ReadWriteMany"]
+    # Two replicas on S3 without a cache driver: each would keep its own BoltDB (issue 12).
+    assert errors_of(s3, replicas=2, persistence=False) == [SHARED]
+    # A cache driver with dedupe off and remoteCache unset: zot keeps the cache local (applyDefaultValues).
+    local_cache = config_json(storage={"rootDirectory": "/tmp/zot", "storageDriver": S3, "dedupe": False,
+                                       "cacheDriver": {"name": "redis", "url": "redis://redis:6379"}})
+    assert errors_of(local_cache, replicas=2, persistence=False) == [SHARED]
+    assert errors_of(S3_REDIS, replicas=2) == [
+        "replicas: 2 replicas cannot share a ReadWriteOnce volume; set persistence false (the bucket keeps the images) "
+        "or use ReadWriteMany"]
     assert errors_of(s3_access_key="a", s3_secret_key="b") == [
         "s3_*: S3 credentials are set but storage.storageDriver is not s3"]
     assert errors_of(s3, persistence=False, s3_access_key="a") == ["s3_access_key, s3_secret_key: give both or neither"]
@@ -314,3 +357,144 @@ def test_other_refusals():
     assert errors_of(resources={"requests": {"memory": "1 GB"}}) == [
         "resources.requests.memory: '1 GB' is not a Kubernetes quantity (e.g. 500m, 256Mi, 200Gi)"]
     assert errors_of("{not json") == ["config: not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"]
+
+
+# --- scale-out ---------------------------------------------------------------------------------
+
+def test_replicas_on_shared_state_get_a_disruption_budget_and_a_spread_over_nodes():
+    objects = by_kind(render_ok(S3_REDIS, **SPECS["s3-redis-replicas"]))
+    assert objects["PodDisruptionBudget"]["spec"] == {
+        "maxUnavailable": 1, "selector": {"matchLabels": {"app.kubernetes.io/name": "zot", "app.kubernetes.io/instance": "zot"}}}
+    pod = objects["Deployment"]["spec"]["template"]["spec"]
+    assert pod["topologySpreadConstraints"][0]["topologyKey"] == "kubernetes.io/hostname"
+    assert pod["affinity"]["nodeAffinity"] and pod["priorityClassName"] == "system-cluster-critical"
+    assert pod["serviceAccountName"] == "zot" and pod["imagePullSecrets"] == [{"name": "ghcr-pull"}]
+    assert objects["Deployment"]["spec"]["template"]["metadata"]["labels"]["team"] == "platform"
+    single = by_kind(render_ok())
+    assert "PodDisruptionBudget" not in single and "topologySpreadConstraints" not in single["Deployment"]["spec"]["template"]["spec"]
+
+
+def test_cluster_mode_is_a_statefulset_with_a_headless_service_and_the_key_in_a_secret():
+    manifests = render_ok(CLUSTER, **SPECS["cluster"])
+    assert [obj["kind"] for obj in manifests] == [
+        "Namespace", "Secret", "StatefulSet", "Service", "Service", "PodDisruptionBudget"]
+    objects = dict(((obj["kind"], obj["metadata"]["name"]), obj) for obj in manifests)
+    headless = objects["Service", "zot-headless"]["spec"]
+    assert headless["clusterIP"] == "None" and headless["publishNotReadyAddresses"] is True
+    statefulset = objects["StatefulSet", "zot"]["spec"]
+    assert statefulset["serviceName"] == "zot-headless" and statefulset["podManagementPolicy"] == "Parallel"
+    assert statefulset["volumeClaimTemplates"][0]["spec"]["storageClassName"] == "longhorn"
+    config = json.loads(base64.b64decode(objects["Secret", "zot"]["data"]["config.json"]))
+    assert config["cluster"] == {"members": MEMBERS, "hashKey": HASH_KEY}
+    mounts = statefulset["template"]["spec"]["containers"][0]["volumeMounts"]
+    assert {"name": "secret", "mountPath": "/etc/zot/config.json", "subPath": "config.json", "readOnly": True} in mounts
+    assert HASH_KEY not in json.dumps([obj for obj in manifests if obj["kind"] != "Secret"])
+
+
+def test_cluster_refusals():
+    assert errors_of(CLUSTER) == ["cluster: the config has a cluster section; set cluster: true so that members run as "
+                                  "a StatefulSet with stable names"]
+    assert errors_of(CLUSTER, cluster=True, replicas=2, cluster_hash_key=HASH_KEY) == [
+        "cluster.members: must be the StatefulSet's pods, zot-0.zot-headless.zot-registry.svc.cluster.local:5000, "
+        "zot-1.zot-headless.zot-registry.svc.cluster.local:5000"]
+    assert errors_of(CLUSTER, cluster=True, replicas=3, cluster_hash_key="ключ") == [
+        "cluster_hash_key: must be exactly 16 bytes (zot's siphash key)"]
+    assert errors_of(CLUSTER, cluster=True, replicas=3, cluster_hash_key=HASH_KEY, strategy="Recreate") == [
+        "strategy: a StatefulSet (cluster: true) always rolls one member at a time"]
+
+
+# --- what seeds 000-002 need -------------------------------------------------------------------
+
+def test_seed_001_probes_strategy_namespace_metadata_and_traefik():
+    objects = by_kind(render_ok(**SPECS["seed-001-probes-traefik"]))
+    zot = objects["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert zot["startupProbe"] == {"tcpSocket": {"port": "http"}, "initialDelaySeconds": 5, "periodSeconds": 5,
+                                   "failureThreshold": 30}
+    assert zot["readinessProbe"]["initialDelaySeconds"] == 30
+    assert objects["Deployment"]["spec"]["strategy"]["type"] == "RollingUpdate"
+    assert objects["Namespace"]["metadata"]["labels"]["goldilocks.fairwinds.com/enabled"] == "true"
+    assert objects["Namespace"]["metadata"]["annotations"] == {"owner": "platform"}
+    assert "annotations" not in objects["Ingress"]["metadata"]  # Traefik: nothing per Ingress
+    values = json.loads(objects["HelmChartConfig"]["spec"]["valuesContent"])
+    assert values["ports"]["websecure"]["transport"]["respondingTimeouts"]["readTimeout"] == "1200s"
+    assert objects["HelmChartConfig"]["metadata"]["namespace"] == "kube-system"
+
+
+@pytest.mark.parametrize("controller, class_name, nginx", [
+    ("", "nginx", True), ("", "traefik", False), ("", "haproxy", False), ("", "", False),
+    ("nginx", "nginx-internal", True), ("none", "nginx", False)])
+def test_ingress_settings_by_controller(controller, class_name, nginx):
+    ingress = by_kind(render_ok(ingress=True, ingress_class_name=class_name, ingress_controller=controller,
+                                ingress_timeout=600))["Ingress"]
+    annotations = ingress["metadata"].get("annotations", {})
+    assert ("nginx.ingress.kubernetes.io/proxy-read-timeout" in annotations) is nginx
+    if nginx:
+        assert annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"] == "600"
+
+
+def test_files_the_config_names_are_mounted_from_secrets_or_refused():
+    objects = by_kind(render_ok(CONFIGS["ldap-files-metrics"], **SPECS["ldap-files-metrics"]))
+    pod = objects["Deployment"]["spec"]["template"]["spec"]
+    mounts = pod["containers"][0]["volumeMounts"]
+    assert {"name": "file-ldap-bind", "mountPath": "/etc/zot/ldap/credentials.json", "subPath": "credentials.json",
+            "readOnly": True} in mounts
+    assert {"name": "scratch", "mountPath": "/scratch"} in mounts
+    assert {"name": "file-ldap-bind", "secret": {"secretName": "ldap-bind", "defaultMode": 0o440}} in pod["volumes"]
+    assert pod["containers"][0]["ports"][0]["hostPort"] == 5000
+    assert errors_of(CONFIGS["ldap-files-metrics"]) == [
+        "http.auth.ldap.credentialsFile is '/etc/zot/ldap/credentials.json': zot reads that file but nothing mounts it "
+        "there; add a secret_files entry {path: /etc/zot/ldap/credentials.json, secret: <Secret>, key: <key>} or an "
+        "extra_volume_mounts entry"]
+    # A volume mounted at a parent directory provides the file too.
+    assert render_ok(CONFIGS["ldap-files-metrics"], extra_volumes=[{"name": "ldap", "secret": {"secretName": "ldap"}}],
+                     extra_volume_mounts=[{"name": "ldap", "mountPath": "/etc/zot/ldap"}])
+    assert errors_of(secret_files=[{"path": "relative", "secret": "s", "key": "k"}]) == [
+        "secret_files[0]: path must be absolute and secret a Secret's name"]
+
+
+def test_metrics_get_a_service_monitor_or_scrape_annotations():
+    objects = by_kind(render_ok(METRICS))
+    annotations = objects["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true" and annotations["prometheus.io/path"] == "/metrics"
+    assert "ServiceMonitor" not in objects
+    monitored = by_kind(render_ok(METRICS, service_monitor=True))
+    assert monitored["ServiceMonitor"]["spec"]["endpoints"] == [
+        {"port": "http", "path": "/metrics", "interval": "30s", "scheme": "http"}]
+    assert "prometheus.io/scrape" not in monitored["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+    # Seed 002's "metrics": {} beside extensions with settings: zot's loader drops it, so no metrics.
+    dropped = config_json(extensions={"metrics": {}, "lint": {"enable": True}})
+    assert "prometheus.io/scrape" not in by_kind(render_ok(dropped))["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+    assert errors_of(dropped, service_monitor=True) == ["service_monitor: the config does not enable extensions.metrics"]
+
+
+def test_pod_refusals():
+    assert errors_of(pod_labels={"app.kubernetes.io/name": "other"}) == [
+        "pod_labels: app.kubernetes.io/name are set by the role (selector and prune labels)"]
+    assert errors_of(readiness_probe={"httpGet": {"path": "/"}, "tcpSocket": {"port": 5000}}) == [
+        "readiness_probe: a probe needs exactly one of httpGet, tcpSocket, exec, grpc (e.g. {tcpSocket: {port: http}, "
+        "periodSeconds: 10})"]
+    assert errors_of(image_pull_secrets=["Bad_Name"]) == ["image_pull_secrets[0]: 'Bad_Name' is not a Secret name"]
+    assert errors_of(strategy="RollingUpdate", pvc_access_mode="ReadWriteOncePod") == [
+        "strategy: RollingUpdate starts the new pod before the old one stops, and a ReadWriteOncePod volume cannot be "
+        "mounted by both; use Recreate"]
+    assert errors_of(traefik_helm_chart_config=True, ingress=True, ingress_class_name="nginx") == [
+        "traefik_helm_chart_config: the Ingress is not handled by Traefik (ingress_controller or ingress_class_name traefik)"]
+
+
+@pytest.mark.parametrize("spec, message", [
+    (dict(replicas=101), "replicas: 101 must be a whole number from 0 to 100"),
+    (dict(pdb_max_unavailable=0), "pdb_max_unavailable: 0 is outside 1-100"),
+    (dict(host_port=-1), "host_port: -1 is outside 0-65535"),
+    (dict(ingress_timeout=100000), "ingress_timeout: 100000 is outside 1-86400 seconds"),
+    (dict(service_port=65536), "service_port: 65536 is outside 1-65535"),
+    (dict(ingress=True, ingress_body_size="lots"), "ingress_body_size: 'lots' is not a size such as 0 (no limit), 1g"),
+    (dict(liveness_probe={"tcpSocket": {"port": "http"}, "periodSeconds": 0}),
+     "liveness_probe.periodSeconds: 0 is outside 1-86400 seconds"),
+    (dict(startup_probe={"tcpSocket": {"port": "http"}, "initialDelaySeconds": -1}),
+     "startup_probe.initialDelaySeconds: -1 is outside 0-86400 seconds"),
+    (dict(service_monitor_interval="30 seconds"), "service_monitor_interval: '30 seconds' is not a Prometheus duration"),
+    (dict(service_monitor_interval="0s"), "service_monitor_interval: '0s' is not a Prometheus duration above 0"),
+])
+def test_every_number_has_its_range(spec, message):
+    errors = errors_of(**spec)
+    assert len(errors) == 1 and errors[0].startswith(message), errors

@@ -39,14 +39,14 @@ REDIS = {"name": "redis", "url": "redis://redis:6379"}
 
 
 def build(**params):
-    config, errors, notes = _zot.build_config(params)
+    config, errors, notes, _warnings = _zot.build_config(params)
     assert errors == []
     return config, notes
 
 
 def errors_for(**params):
-    config, errors, _notes = _zot.build_config(params)
-    return errors + _zot.check_config(config)
+    config, errors, _notes, _warnings = _zot.build_config(params)
+    return errors or _zot.check_config(config)
 
 
 def one_error(**params):
@@ -78,7 +78,7 @@ def test_every_zot_example_passes_as_it_is(path):
     assert errors == []
     assert _zot.check_config(config) == []
     # Built through the module's path too (our defaults only fill what is missing).
-    built, errors, _notes = _zot.build_config({"config": data, "docker_compat": False})
+    built, errors, _notes, _warnings = _zot.build_config({"config": data, "docker_compat": False})
     assert errors == [] and _zot.check_config(built) == []
     assert contains(built, config)
 
@@ -135,7 +135,7 @@ def test_keys_match_without_case_and_come_out_spelt_as_documented():
 
 
 def test_two_spellings_of_one_key_are_refused():
-    _config, errors, _notes = _zot.build_config({"storage": {"gcDelay": "1h", "gcdelay": "2h"}})
+    _config, errors, _notes, _warnings = _zot.build_config({"storage": {"gcDelay": "1h", "gcdelay": "2h"}})
     assert errors == ["storage.gcDelay: 'gcdelay' and another spelling of it are the same key to zot (keys ignore case)"]
 
 
@@ -192,15 +192,23 @@ def test_sync_on_s3_subpath_needs_download_dir_too():
     assert message.startswith("storage.subPaths['/a']: sync with s3 storage needs extensions.sync.downloadDir")
 
 
-def test_sync_url_without_a_scheme():
-    message = one_error(extensions=sync({"urls": ["registry-1.docker.io"], "onDemand": True}))
-    assert message == ("extensions.sync.registries[0].urls[0]: 'registry-1.docker.io' is not a URL with a scheme: "
-                       "write it as https://registry-1.docker.io or http://registry-1.docker.io")
+def test_sync_url_without_a_scheme_is_accepted_as_zot_does_with_a_warning():
+    # validateSyncRegistry checks no URL: zot starts, and sync fails later.
+    config, _notes = build(extensions=sync({"urls": ["registry-1.docker.io"], "onDemand": True}))
+    assert _zot.check_config(config) == []
+    assert _zot.config_warnings(config) == [
+        "extensions.sync.registries[0].urls[0]: 'registry-1.docker.io' is not a URL with a scheme: write it as "
+        "https://registry-1.docker.io or http://registry-1.docker.io (zot accepts it, but sync cannot reach it)"]
+    config, _notes = build(extensions=sync({"onDemand": True}))
+    assert _zot.check_config(config) == [] and _zot.config_warnings(config) == [
+        "extensions.sync.registries[0].urls: no URL: zot accepts the entry but has nothing to sync from"]
 
 
-def test_sync_urls_as_a_string_like_older_roles_wrote_them():
-    assert one_error(extensions=sync({"urls": "https://ghcr.io"})) == (
-        "extensions.sync.registries[0].urls: must be a list, got str")
+def test_sync_urls_as_a_string_are_one_url_as_mapstructure_reads_them():
+    # mapstructure's weak decoding (viper's default) makes a single value a one-element list.
+    config, _notes = build(extensions=sync({"urls": "https://ghcr.io"}))
+    assert config["extensions"]["sync"]["registries"][0]["urls"] == ["https://ghcr.io"]
+    assert _zot.check_config(config) == []
 
 
 def test_sync_retry_rules():
@@ -223,7 +231,8 @@ def test_sync_other_rules():
         {"prefix": "library", "destination": "/", "stripPrefix": True}]})) == (
         "extensions.sync.registries[0].content[0]: stripPrefix with destination '/' needs a glob in prefix (e.g. repo/**)")
     assert one_error(extensions=sync({"urls": ["https://gcr.io"], "content": [{"prefix": "lib[rary/**"}]})) == (
-        "extensions.sync.registries[0].content[0].prefix: 'lib[rary/**' has a '[' without a closing ']'")
+        "extensions.sync.registries[0].content[0].prefix: 'lib[rary/**' has a '[' without a closing ']' "
+        "(doublestar.ValidatePattern)")
     assert one_error(extensions=sync({"urls": ["https://gcr.io"], "content": [
         {"prefix": "**", "tags": {"regex": "(?=v)1"}}]})).startswith(
         "extensions.sync.registries[0].content[0].tags.regex: '(?=v)1' is not a Go regular expression")
@@ -262,9 +271,11 @@ def test_unparsable_retention_rules():
         "storage.retention.policies[0].keepTags[0].pushedWithin: '2 weeks' is not a duration")
     assert one_error(storage={"retention": {"policies": [{"repositories": ["**"], "keepTags": [
         {"mostRecentlyPushedCount": "one"}]}]}}) == (
-        "storage.retention.policies[0].keepTags[0].mostRecentlyPushedCount: must be an integer, got str")
+        "storage.retention.policies[0].keepTags[0].mostRecentlyPushedCount: 'one' is not a whole number "
+        "(strconv.ParseInt)")
     assert one_error(storage={"retention": {"policies": [{"repositories": ["{a,b"]}]}}) == (
-        "storage.retention.policies[0].repositories[0]: '{a,b' has a '{' without a closing '}'")
+        "storage.retention.policies[0].repositories[0]: '{a,b' has a '{' without a closing '}' "
+        "(doublestar.ValidatePattern)")
     assert one_error(storage={"retention": {"policies": [{"keepTags": [{"patterns": ["v(1"]}]}]}}).startswith(
         "storage.retention.policies[0].keepTags[0].patterns[0]: 'v(1' is not a Go regular expression: missing )")
     assert one_error(storage={"retention": {"policies": [{"keepTag": [{}]}]}}).startswith(
@@ -274,8 +285,11 @@ def test_unparsable_retention_rules():
 def test_gc_durations():
     assert one_error(storage={"gcDelay": "-1h"}) == "storage.gcDelay: '-1h' must not be negative"
     assert one_error(storage={"gcInterval": "daily"}).startswith("storage.gcInterval: 'daily' is not a duration")
-    assert one_error(storage={"gcDelay": 3600}) == (
-        "storage.gcDelay: must be a duration string (e.g. 30s, 5m, 1h), got int")
+    # A bare number decodes into time.Duration as nanoseconds: accepted, written with its unit, warned.
+    config, errors, _notes, warnings = _zot.build_config({"storage": {"gcDelay": 3600}})
+    assert errors == [] and _zot.check_config(config) == [] and config["storage"]["gcDelay"] == "3600ns"
+    assert warnings == ["storage.gcDelay: 3600 is a number, which zot reads as nanoseconds (3600ns); write a unit "
+                        "(e.g. 3600s)"]
     assert one_error(storage={"gcTimeWindow": "01:00-01:00"}) == (
         "storage.gcTimeWindow: '01:00-01:00': the window's start and end must differ")
     assert one_error(storage={"gcTimeWindow": "1am-5am"}).startswith("storage.gcTimeWindow: '1am-5am': '1am' is not")
@@ -315,7 +329,7 @@ def test_unknown_driver_options_warn_instead_of_failing():
 
 def test_extension_rules():
     assert one_error(extensions={"ui": {"enable": True}}) == "extensions.ui: the UI needs extensions.search enabled"
-    assert one_error(extensions={"ui": {}, "search": {"enable": False}}) == (
+    assert one_error(extensions={"ui": {"enable": "true"}, "search": {"enable": False}}) == (
         "extensions.ui: the UI needs extensions.search enabled")
     assert errors_for(extensions={"ui": {"enable": False}}) == []
     assert one_error(storage={"storageDriver": S3}, extensions={"search": {"cve": {"updateInterval": "2h"}}}).startswith(
@@ -323,7 +337,7 @@ def test_extension_rules():
     assert one_error(extensions={"metrics": {"prometheus": {"path": "/v2"}}}) == (
         "extensions.metrics.prometheus.path: '/v2' is taken by the registry API; use e.g. /metrics")
     assert one_error(extensions={"metrics": {"prometheus": {"path": "/metrics/"}}}) == (
-        "extensions.metrics.prometheus.path: '/metrics/' must be a clean path (no //, /./, /../ or trailing /)")
+        "extensions.metrics.prometheus.path: '/metrics/' is not a clean path (path.Clean gives '/metrics')")
 
 
 def test_warnings_for_what_zot_changes_or_ignores():
@@ -338,9 +352,11 @@ def test_warnings_for_what_zot_changes_or_ignores():
 
 def test_http_and_log_values():
     assert one_error(http={"port": "80a"}) == "http.port: '80a' is not a port number (0-65535)"
-    assert one_error(http={"port": 70000}) == "http.port: 70000 is not a port number (0-65535)"
+    assert one_error(http={"port": 70000}) == "http.port: '70000' is not a port number (0-65535)"
     assert errors_for(http={"port": 5000}) == []
-    assert one_error(log={"level": "verbose"}).startswith("log.level: 'verbose' is not one of 'trace', 'debug'")
+    assert one_error(log={"level": "verbose"}) == (
+        "log.level: 'verbose' is not a log level zot knows (debug, trace, info, warn, warning, error, fatal, panic; "
+        "case does not matter)")
     assert one_error(http={"compat": ["docker2"]}) == "http.compat[0]: 'docker2' is not one of 'docker2s2'"
 
 
@@ -360,12 +376,15 @@ def test_authentication_section_rules():
 
 def test_cluster_rules():
     assert one_error(cluster={"members": ["a:8080"], "hashKey": "short"}) == (
-        "cluster.hashKey: must be exactly 16 characters")
+        "cluster.hashKey: must be exactly 16 bytes (16 ASCII characters)")
     assert errors_for(cluster={"members": ["a:8080", "b:8080"], "hashKey": "loremipsumdolors"}) == []
 
 
 def test_an_empty_config_is_refused():
-    assert _zot.check_config({}) == ["(top level): the config is empty; zot needs at least storage.rootDirectory"]
+    # LoadConfiguration: "failed to load config due to the absence of any key:value pair".
+    expected = ["(top level): the config has no key with a value; zot needs at least storage.rootDirectory"]
+    assert _zot.check_config({}) == expected
+    assert _zot.check_config({"storage": {}, "extensions": {"sync": {}}}) == expected
 
 
 def test_secret_files():
@@ -378,4 +397,4 @@ def test_secret_files():
 
 def test_glob_helper():
     assert _zot.glob_errors("a/**", "p") == [] and _zot.glob_errors("{a,b}/[0-9]*", "p") == []
-    assert _zot.glob_errors("a\\", "p") == ["p: 'a\\\\' ends with an unfinished escape"]
+    assert _zot.glob_errors("a\\", "p") == ["p: 'a\\\\' ends with an unfinished escape (doublestar.ValidatePattern)"]

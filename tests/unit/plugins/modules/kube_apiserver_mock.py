@@ -16,9 +16,11 @@ and no more:
 - ``dryRun=All`` on apply and delete answers as if it were done and stores nothing;
 - a namespaced object in a namespace that does not exist is refused with 404, as the real
   server does;
-- with ``rollout="ready"``, applying a Deployment marks it rolled out and adds one Ready pod per
-  replica (what the Deployment controller and kubelet would do); with ``rollout="stuck"`` the
-  pods stay in ImagePullBackOff.
+- with ``rollout="ready"``, applying a Deployment or a StatefulSet marks it rolled out and adds
+  one Ready pod per replica (what its controller and the kubelet would do); with
+  ``rollout="stuck"`` the pods stay in ImagePullBackOff;
+- the custom resources the zot role can render (Prometheus Operator's ServiceMonitor, k3s'
+  HelmChartConfig) are known to discovery, as if their CRDs were installed.
 
 What real server-side apply does beyond that (field ownership, removal of fields a manager no
 longer applies, conflicts) is not emulated; docs/zot.md says so.
@@ -120,17 +122,20 @@ class ApiServer(kmock.KubernetesEmulator):
                     self.objects[key] = result
                 else:
                     self.objects[key].create(result)
-                if result.get("kind") == "Deployment":
+                if result.get("kind") in ("Deployment", "StatefulSet"):
                     self._controller(resource, namespace, result)
         return aiohttp.web.json_response(self.live(key) if not dry_run else result)
 
     def _controller(self, resource, namespace, deployment):
-        """What the Deployment controller and the kubelet would do, at once."""
+        """What the Deployment (or StatefulSet) controller and the kubelet would do, at once."""
         replicas = deployment["spec"].get("replicas", 1)
         ready = self.rollout == "ready"
+        revision = "%s-%s" % (deployment["metadata"]["name"], deployment["metadata"]["generation"])
         status = {"observedGeneration": deployment["metadata"]["generation"], "replicas": replicas,
                   "updatedReplicas": replicas, "availableReplicas": replicas if ready else 0,
                   "readyReplicas": replicas if ready else 0}
+        if deployment["kind"] == "StatefulSet":
+            status.update(currentRevision=revision, updateRevision=revision)
         self.objects[self.key(resource, namespace, deployment["metadata"]["name"])].create(
             dict(deployment, status=status))
         labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -166,6 +171,11 @@ class Running(object):
     async def _start(self):
         self.api = ApiServer()
         self.api.resources.load_bundled()
+        for resource, kind in (("monitoring.coreos.com/v1/servicemonitors", "ServiceMonitor"),
+                               ("helm.cattle.io/v1/helmchartconfigs", "HelmChartConfig")):
+            self.api.resources[resource].kind = kind
+            self.api.resources[resource].namespaced = True
+            self.api.resources[resource].verbs = {"get", "list", "create", "update", "patch", "delete"}
         await self.api.__aenter__()
         self.server = kmock.Server(self.api)
         await self.server.__aenter__()
@@ -174,6 +184,10 @@ class Running(object):
     async def _stop(self):
         await self.server.__aexit__(None, None, None)
         await self.api.__aexit__(None, None, None)
+
+    def add_namespace(self, name):
+        """A namespace that exists before the test (kube-system on a real cluster)."""
+        self.api.objects[NAMESPACES, None, name] = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
 
     def objects(self, plural, namespace=None):
         """Live objects of one resource (by plural), as dicts."""

@@ -358,3 +358,15 @@ def test_module_defaults_of_kubernetes_core_carry_over(apiserver, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert authorizations(apiserver) == {"Bearer play-token"}
     assert names(apiserver, "configmaps") == ["from-play"]
+
+
+def test_prune_also_looks_in_the_namespaces_it_is_given(run_module, apiserver):
+    apiserver.add_namespace("kube-system")
+    elsewhere = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("demo-elsewhere", "kube-system"),
+                 "data": {"a": "b"}}
+    assert apply(run_module, apiserver, manifests() + [elsewhere])["changed"] is True
+    kept = apply(run_module, apiserver, manifests())
+    assert kept["pruned"] == [] and "demo-elsewhere" in names(apiserver, "configmaps")
+    pruned = apply(run_module, apiserver, manifests(), prune_namespaces=["kube-system"])
+    assert pruned["pruned"] == ["v1 ConfigMap kube-system/demo-elsewhere"]
+    assert names(apiserver, "configmaps") == ["demo-config"]

@@ -67,7 +67,7 @@ def test_a_change_is_written_with_a_backup(run_module, tmp_path):
 def test_bad_input_fails_naming_the_key_and_writes_nothing(run_module, tmp_path):
     dest = tmp_path / "config.json"
     dest.write_text("{}\n")
-    bad = {"extensions": {"sync": {"registries": [{"urls": ["ghcr.io"]}]}},
+    bad = {"extensions": {"sync": {"registries": [{"urls": ["https://ghcr.io"], "content": [{"prefix": "a{b"}]}]}},
            "http": {"auth": {"htpasswd": {"path": "/h"}}, "accessControl": {"repositories": {"**": {"defaultPolicy": ["pull"]}}}},
            "storage": {"retention": {"policies": [{"keepTags": [{"pulledWithin": "30 days"}]}]}}}
     result = run_module(zot_config, dict(bad, path=str(dest)))
@@ -76,7 +76,8 @@ def test_bad_input_fails_naming_the_key_and_writes_nothing(run_module, tmp_path)
     assert len(result["errors"]) == 3
     assert result["errors"][0].startswith("storage.retention.policies[0].keepTags[0].pulledWithin: '30 days' is not a duration")
     assert result["errors"][1].startswith("http.accessControl.repositories.**.defaultPolicy: 'pull': unknown action")
-    assert result["errors"][2].startswith("extensions.sync.registries[0].urls[0]: 'ghcr.io' is not a URL with a scheme")
+    assert result["errors"][2] == ("extensions.sync.registries[0].content[0].prefix: 'a{b' has a '{' without a closing "
+                                   "'}' (doublestar.ValidatePattern)")
     assert dest.read_text() == "{}\n"
 
 

@@ -29,9 +29,13 @@ from ansible_collections.anchorage.registry.plugins.module_utils import _manifes
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
 COLLECTIONS = os.path.join(ROOT, ".build", "collections")
 PASSWORD = "seed-admin-password-1"
-KUBERNETES_VERSIONS = ("1.28", "1.37")
+# The oldest and newest Kubernetes versions kubernetes-validate ships schemas for.
+KUBERNETES_VERSIONS = ("1.25", "1.37")
 # What the role applies, by plural: the emulated controller's Pods are left out.
-APPLIED = ("namespaces", "secrets", "configmaps", "persistentvolumeclaims", "deployments", "services", "ingresses")
+APPLIED = ("namespaces", "secrets", "configmaps", "persistentvolumeclaims", "deployments", "statefulsets", "services",
+           "poddisruptionbudgets", "ingresses", "servicemonitors", "helmchartconfigs")
+# Custom resources: kubernetes-validate has no schema for them (their CRDs are not Kubernetes').
+CUSTOM = ("ServiceMonitor", "HelmChartConfig", "Application", "Kustomization")
 PLAYBOOK_TIMEOUT = 300
 ROLE = os.path.join(ROOT, "roles", "zot")
 # What each argument-spec type may hold (a null default means "unset", as zot_kube_validate_certs).
@@ -45,22 +49,33 @@ def apiserver():
 
 
 def play(apiserver, seed, *options, **extra_vars):
-    """Run the zot playbook with a seed's inventory; returns (exit code, parsed JSON output)."""
+    """Run the zot playbook with a seed's inventory (or inventories: a list); returns (exit code, parsed JSON output)."""
     assert os.path.isdir(os.path.join(COLLECTIONS, "ansible_collections", "anchorage", "registry")), "run make venv"
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
                ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="0", ZOT_ADMIN_PASSWORD=PASSWORD,
                PATH=os.path.join(ROOT, ".venv", "bin") + os.pathsep + os.environ.get("PATH", ""))
     env.pop("AWS_CA_BUNDLE", None)
     extra = dict({"zot_kube_host": apiserver.url, "zot_verify_url": "", "zot_wait_timeout": 20}, **extra_vars)
+    inventories = []
+    for name in [seed] if isinstance(seed, str) else seed:
+        inventories += ["-i", os.path.join(ROOT, "examples", name, "inventory.yml")]
     done = subprocess.run(
-        ["ansible-playbook", "-i", os.path.join(ROOT, "examples", seed, "inventory.yml"),
-         os.path.join(ROOT, "playbooks", "zot.yml"), "-e", json.dumps(extra)] + list(options),
+        ["ansible-playbook"] + inventories + [os.path.join(ROOT, "playbooks", "zot.yml"), "-e", json.dumps(extra)]
+        + list(options),
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT, check=False)
     try:
         output = json.loads(done.stdout)
     except ValueError:
         raise AssertionError("not JSON:\n%s\n%s" % (done.stdout, done.stderr))
     return done.returncode, output
+
+
+def validate_all(objects):
+    """Every object but the custom resources, against the oldest and newest Kubernetes schemas (strict)."""
+    for obj in objects:
+        if obj["kind"] not in CUSTOM:
+            for version in KUBERNETES_VERSIONS:
+                kubernetes_validate.validate(obj, version, strict=True)
 
 
 def stats(output):
@@ -109,8 +124,17 @@ def seed_001_s3_sync_ingress(apiserver, output, tmp_path, apache_verifies):
         "https://registry-1.docker.io", "https://ghcr.io", "https://quay.io", "https://registry.k8s.io",
         "https://us-docker.pkg.dev", "https://gcr.io", "https://mirror.gcr.io"]
     assert config["http"]["auth"]["htpasswd"]["path"] == "/etc/zot/auth/htpasswd"
-    pod = one(apiserver, "deployments")["spec"]["template"]["spec"]
+    deployment = one(apiserver, "deployments")
+    pod = deployment["spec"]["template"]["spec"]
     assert pod["nodeSelector"] == {"kubernetes.io/arch": "arm64"}
+    assert deployment["spec"]["strategy"]["type"] == "RollingUpdate"
+    assert pod["containers"][0]["startupProbe"]["tcpSocket"] == {"port": "http"}
+    namespace = [obj for obj in apiserver.objects("namespaces") if obj["metadata"]["name"] == "zot"][0]
+    assert namespace["metadata"]["labels"]["minio-s3"] == "enabled"
+    values = json.loads(one(apiserver, "helmchartconfigs")["spec"]["valuesContent"])
+    assert values["ports"]["websecure"]["transport"]["respondingTimeouts"]["writeTimeout"] == "1200s"
+    # metrics on, no ServiceMonitor asked: scrape annotations on the pods.
+    assert deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/path"] == "/metrics"
     env = dict((item["name"], item) for item in pod["containers"][0]["env"])
     assert env["AWS_ACCESS_KEY_ID"]["valueFrom"]["secretKeyRef"]["key"] == "MINIO_ACCESS_KEY_ID"
     assert {"name": "htpasswd", "secret": {"secretName": "zot-htpasswd", "defaultMode": 0o440}} in pod["volumes"]
@@ -130,7 +154,12 @@ def seed_002_htpasswd_mirror(apiserver, output, tmp_path, apache_verifies):
     assert config["http"]["accessControl"]["repositories"]["**"]["anonymousPolicy"] == ["read"]
     assert config["extensions"]["scrub"] == {"enable": True, "interval": "3h"}
     assert config["extensions"]["sync"]["registries"][0]["retryDelay"] == "5m"
-    assert one(apiserver, "services")["spec"]["ports"][0]["nodePort"] == 31150
+    assert config["extensions"]["metrics"] == {"enable": True} and config["extensions"]["search"] == {"enable": True}
+    # kind's extraPortMappings: host 31150 -> node 5000 -> the pod's hostPort 5000.
+    service = one(apiserver, "services")
+    assert service["spec"]["type"] == "ClusterIP" and "nodePort" not in service["spec"]["ports"][0]
+    container = one(apiserver, "deployments")["spec"]["template"]["spec"]["containers"][0]
+    assert container["ports"] == [{"name": "http", "containerPort": 5000, "hostPort": 5000, "protocol": "TCP"}]
 
 
 SEEDS = {
@@ -142,15 +171,13 @@ SEEDS = {
 
 @pytest.mark.parametrize("seed", sorted(SEEDS))
 def test_each_seed_deploys_valid_objects_and_a_second_run_changes_nothing(apiserver, seed, tmp_path, apache_verifies):
+    apiserver.add_namespace("kube-system")  # k3s' HelmChartConfig for Traefik goes there (seed 001)
     code, output = play(apiserver, seed)
     assert code == 0, failure(output)
     assert stats(output)["changed"] == 1 and stats(output)["failures"] == 0
     objects = applied(apiserver)
     assert objects["deployments"] and objects["configmaps"] and objects["services"]
-    for plural, items in objects.items():
-        for obj in items:
-            for version in KUBERNETES_VERSIONS:
-                kubernetes_validate.validate(obj, version, strict=True)
+    validate_all(item for items in objects.values() for item in items)
     SEEDS[seed](apiserver, output, tmp_path, apache_verifies)
     code, output = play(apiserver, seed)
     assert code == 0, failure(output)
@@ -158,12 +185,99 @@ def test_each_seed_deploys_valid_objects_and_a_second_run_changes_nothing(apiser
 
 
 def test_an_object_no_longer_rendered_is_pruned(apiserver):
+    apiserver.add_namespace("kube-system")
     code, output = play(apiserver, "zot-seed-001")
     assert code == 0, failure(output)
-    assert len(apiserver.objects("ingresses")) == 1
+    assert len(apiserver.objects("ingresses")) == 1 and len(apiserver.objects("helmchartconfigs")) == 1
     code, output = play(apiserver, "zot-seed-001", zot_ingress=False)
     assert code == 0, failure(output)
     assert apiserver.objects("ingresses") == [] and len(apiserver.objects("services")) == 1
+    assert apiserver.objects("helmchartconfigs") == []
+
+
+def rendered_objects(directory):
+    with open(os.path.join(directory, "kustomization.yaml"), encoding="utf-8") as handle:
+        resources = yaml.safe_load(handle)["resources"]
+    objects = []
+    for name in resources:
+        with open(os.path.join(directory, name), encoding="utf-8") as handle:
+            objects.append(yaml.safe_load(handle))
+    return objects
+
+
+def tree(directory):
+    found = {}
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name), encoding="utf-8") as handle:
+            found[name] = handle.read()
+    return found
+
+
+def test_seed_001_for_argo_cd_renders_the_objects_it_would_apply_and_a_rerun_leaves_git_clean(apiserver, tmp_path):
+    out = str(tmp_path / "gitops" / "zot")
+    code, output = play(apiserver, ["zot-seed-001", "zot-seed-001-gitops"], zot_render_dir=out)
+    assert code == 0, failure(output)
+    assert list(apiserver.api) == []  # render mode talks to no cluster
+    files = tree(out)
+    assert "argocd-application.yaml" in files and not any(name.startswith("secret-") for name in files)
+    application = yaml.safe_load(files["argocd-application.yaml"])
+    assert application["spec"]["source"]["repoURL"] == "https://github.com/Lumie-Edu/lumie-infra.git"
+    validate_all(rendered_objects(out))
+    code, output = play(apiserver, ["zot-seed-001", "zot-seed-001-gitops"], zot_render_dir=out)
+    assert code == 0, failure(output)
+    assert stats(output)["changed"] == 0 and tree(out) == files
+    # The same objects as apply mode sends.
+    apiserver.add_namespace("kube-system")
+    code, output = play(apiserver, "zot-seed-001")
+    assert code == 0, failure(output)
+    for obj in rendered_objects(out):
+        plural = {"Ingress": "ingresses"}.get(obj["kind"], obj["kind"].lower() + "s")
+        live = [item for item in apiserver.objects(plural) if item["metadata"]["name"] == obj["metadata"]["name"]
+                and item["metadata"].get("namespace") == obj["metadata"].get("namespace")]
+        assert len(live) == 1, obj["kind"]
+        live = live[0]
+        for key in ("uid", "generation", "creationTimestamp", "resourceVersion"):
+            live["metadata"].pop(key, None)
+        live.pop("status", None)
+        assert live == obj, obj["kind"]
+
+
+def test_render_mode_refuses_a_secret_in_plain_text_and_writes_nothing(apiserver, tmp_path):
+    out = str(tmp_path / "gitops")
+    code, output = play(apiserver, "zot-seed-002", zot_render_dir=out)
+    assert code != 0
+    assert "render_secrets is none, so no Secret is written in plain text" in failure(output)[1]
+    assert not os.path.exists(out) and PASSWORD not in json.dumps(output)
+
+
+@pytest.mark.parametrize("render", [False, True])
+def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_path, render):
+    # kubernetes.core.k8s_info (which reads the kept key) needs a token with a bare host; kmock takes any.
+    extra = {"zot_cluster": True, "zot_replicas": 3, "zot_kube_api_key": "kmock-accepts-any-token"}
+    if render:
+        extra.update(zot_render_dir=str(tmp_path / "out"), zot_render_secrets="separate",
+                     zot_render_secrets_dir=str(tmp_path / "sealed"))
+
+    def hash_key():
+        if render:
+            with open(str(tmp_path / "sealed" / "secret-zot.yaml"), encoding="utf-8") as handle:
+                secret = yaml.safe_load(handle)
+        else:
+            secret = one(apiserver, "secrets")
+        return json.loads(base64.b64decode(secret["data"]["config.json"]))["cluster"]["hashKey"]
+
+    code, output = play(apiserver, "zot-seed-000", **extra)
+    assert code == 0, failure(output)
+    first = hash_key()
+    assert len(first) == 16 and first != _manifests.HASH_KEY_STAND_IN and first not in json.dumps(output)
+    if not render:
+        statefulset = one(apiserver, "statefulsets")
+        assert statefulset["spec"]["replicas"] == 3 and apiserver.objects("deployments") == []
+        assert len(apiserver.objects("poddisruptionbudgets")) == 1 and apiserver.objects("configmaps") == []
+        validate_all(applied(apiserver)["statefulsets"] + applied(apiserver)["services"])
+    code, output = play(apiserver, "zot-seed-000", **extra)
+    assert code == 0, failure(output)
+    assert stats(output)["changed"] == 0 and hash_key() == first
 
 
 def test_check_mode_on_an_empty_cluster_changes_nothing(apiserver):
@@ -177,8 +291,27 @@ def test_check_mode_on_an_empty_cluster_changes_nothing(apiserver):
 @pytest.mark.parametrize("extra_vars, message", [
     ({"zot_node_port": 40000},
      "node_port: 40000 is outside Kubernetes' NodePort range 30000-32767"),
-    ({"zot_extensions": {"sync": {"registries": [{"urls": ["ghcr.io"], "onDemand": True}]}}},
-     "extensions.sync.registries[0].urls[0]: 'ghcr.io' is not a URL with a scheme"),
+    ({"zot_extensions": {"sync": {"registries": [{"urls": ["https://ghcr.io"], "onDemand": True,
+                                                  "content": [{"prefix": "{library,bitnami/**"}]}]}}},
+     "extensions.sync.registries[0].content[0].prefix: '{library,bitnami/**' has a '{' without a closing '}'"),
+    ({"zot_replicas": 2, "zot_persistence": False, "zot_storage": {"rootDirectory": "/tmp/zot", "storageDriver": {
+        "name": "s3", "region": "us-east-1", "bucket": "zot"}}},
+     "zot_replicas: 2 zot replicas behind one Service must share their state"),
+    ({"zot_http": {"auth": {"ldap": {"address": "ldap.example.com", "baseDN": "dc=example", "userAttribute": "uid",
+                                     "credentialsFile": "/etc/zot/ldap.json"}}}},
+     "http.auth.ldap.credentialsFile is '/etc/zot/ldap.json': zot reads that file but nothing mounts it there"),
+    ({"zot_htpasswd_users": [{"name": "admin", "password": "pw"}], "zot_http": {"accessControl": {"repositories": {
+        "**": {"policies": [{"users": ["admin"], "actions": ["read"],
+                             "conditions": [{"expression": "request.method == 'GET'"}]}]}}}}},
+     "conditions[0].expression: \"request.method == 'GET'\" does not compile: undeclared reference to 'request'"),
+    ({"zot_wait_timeout": -5}, "zot_wait_timeout: -5 is outside 1-86400 seconds"),
+    ({"zot_pdb_max_unavailable": 0}, "zot_pdb_max_unavailable: 0 is outside 1-100"),
+    ({"zot_ingress_timeout": 0}, "zot_ingress_timeout: 0 is outside 1-86400 seconds"),
+    ({"zot_host_port": 70000}, "zot_host_port: 70000 is outside 0-65535"),
+    ({"zot_service_port": 0}, "zot_service_port: 0 is outside 1-65535"),
+    ({"zot_replicas": -1}, "zot_replicas: -1 must be a whole number from 0 to 100"),
+    ({"zot_startup_probe": {"periodSeconds": 5}}, "zot_startup_probe: a probe needs exactly one of httpGet"),
+    ({"zot_cluster": True, "zot_cluster_hash_key": "short"}, "zot_cluster_hash_key: must be exactly 16 bytes"),
     ({"zot_http": {"accessControl": {"repositories": {"**": {"anonymousPolicy": ["read", "pull"]}}}}},
      "http.accessControl.repositories.**.anonymousPolicy: 'pull': unknown action"),
     ({"zot_storage": {"rootDirectory": "/var/lib/registry", "retention": {"policies": [
