@@ -23,7 +23,9 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import hashlib
 import ipaddress
+import json
 import os
 import re
 import traceback
@@ -43,10 +45,10 @@ from ansible_collections.anchorage.registry.plugins.module_utils._checks import 
     url_errors,
 )
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
+from ansible_collections.anchorage.registry.plugins.module_utils._distribution import PERIOD, SPAN
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import (
     BOOL,
     COUNT,
-    DURATION,
     INT,
     MASK,
     STRINGS,
@@ -111,6 +113,19 @@ def _secret_errors(value, where):
     if _CONTROL.search(value):
         return _at(where, "holds a control character (newline, tab, ...): prepare writes it into env files, "
                           "where it would end the value or add a line")
+    return []
+
+
+def _admin_password_errors(value, where):
+    # Harbor core's requireValidSecret (src/server/v2.0/handler/user.go): the API refuses any other
+    # password, so a weak one set at the first start could never be changed back to by the role.
+    errors = _secret_errors(value, where)
+    if errors or not value:  # an empty one is refused as missing
+        return errors
+    if not (8 <= len(value) <= 128 and re.search(r"[a-z]", value) and re.search(r"[A-Z]", value)
+            and re.search(r"[0-9]", value)):
+        return _at(where, "must be 8-128 characters with at least one upper-case letter, one lower-case letter and "
+                          "one digit: Harbor's API refuses any other password")
     return []
 
 
@@ -247,9 +262,11 @@ def _fields(*pairs):
     return dict(pairs)
 
 
+# Go's database/sql: a negative idle count means none (-1 says so), open connections <= 0 no limit
+# (0 says so), and lifetimes <= 0 no limit (0 says so): other negatives are refused as mistakes.
 _DB_TUNING = (
-    ("max_idle_conns", dict(INT, check=_idle_conns_errors)), ("max_open_conns", INT),
-    ("conn_max_lifetime", DURATION), ("conn_max_idle_time", DURATION),
+    ("max_idle_conns", dict(INT, min=-1, check=_idle_conns_errors)), ("max_open_conns", COUNT),
+    ("conn_max_lifetime", SPAN), ("conn_max_idle_time", SPAN),
 )
 
 # Storage drivers of Harbor's registry (Distribution 2.8.3, goharbor's release/2.8 branch).
@@ -302,14 +319,14 @@ SCHEMA = mapping({
     "ip_family": mapping({"ipv6": mapping({"enabled": BOOL}), "ipv4": mapping({"enabled": BOOL})}),
     "internal_tls": mapping({"enabled": BOOL, "dir": PATH, "strong_ssl_ciphers": BOOL}),
     "external_url": string(check=lambda value, where: url_errors(value, where, path=False)),
-    "harbor_admin_password": SECRET,
+    "harbor_admin_password": string(secret=True, check=_admin_password_errors),
     "database": mapping(_fields(("password", SECRET), *_DB_TUNING), required=["password"]),
     "data_volume": PATH,
     "storage_service": mapping(dict(DRIVERS, ca_bundle=PATH, redirect=mapping({"disable": BOOL}))),
     "trivy": mapping({
         "ignore_unfixed": BOOL, "skip_update": BOOL, "skip_java_db_update": BOOL, "db_repository": string(),
         "java_db_repository": string(), "offline_scan": BOOL, "security_check": string(check=_security_check_errors),
-        "insecure": BOOL, "timeout": DURATION, "github_token": SECRET,
+        "insecure": BOOL, "timeout": PERIOD, "github_token": SECRET,
     }),
     "jobservice": mapping({
         "max_job_workers": dict(INT, min=1), "max_job_duration_hours": dict(INT, min=24),
@@ -593,6 +610,12 @@ def parse(text):
     return data if isinstance(data, dict) else None
 
 
+def prepare_checksum(data):
+    """SHA-256 of ``data`` but the admin password, which Harbor reads at its first start only."""
+    kept = dict((key, value) for key, value in data.items() if key != "harbor_admin_password")
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def secret_values(data):
     """Every secret string in ``data``, the passwords inside proxy URLs included."""
     found = marked_secrets(data, SCHEMA)
@@ -621,6 +644,9 @@ class HarborConfig(ConfigFormat):
         return secret_values(build_config(params))
 
     def probe(self, module):
+        # Without a path the module runs where the files harbor.yml names are not (the controller).
+        if module.params.get("path") is None:
+            return {}
         return {"file_errors": file_errors(build_config(module.params))}
 
     def build(self, params, facts):
@@ -650,4 +676,4 @@ class HarborConfig(ConfigFormat):
         return masked_diff(path, before, parse(after), SCHEMA, render, parse)
 
     def report(self, wanted, outcome):
-        return {"config": masked(canonical(wanted))}
+        return {"config": masked(canonical(wanted)), "prepare_checksum": prepare_checksum(wanted)}

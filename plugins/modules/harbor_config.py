@@ -20,7 +20,8 @@ description:
   - Also refuses, naming the option, what C(prepare) accepts silently or crashes on - unknown keys (by their path), a
     hostname that is C(localhost), a loopback address, or carries a scheme, path or port; certificate and key files
     that are missing or not PEM; an unknown or empty storage driver (prepare would use the filesystem), a driver without
-    its required keys (C(s3) without C(bucket)), two drivers; ports outside 1-65535; an empty admin password; relative
+    its required keys (C(s3) without C(bucket)), two drivers; ports outside 1-65535; an empty admin password or one
+    Harbor's API would refuse (8-128 characters, upper and lower case and a digit); negative durations; relative
     paths; a control character (a newline) in any password; C(external_database) without C(ssl_mode); C(log.level)
     in capitals; C(redis) and C(external_redis) together; Redis database indexes or C(database.max_idle_conns) of 0
     (prepare replaces them); storage values and Redis credentials that prepare would copy unquoted into the
@@ -41,12 +42,15 @@ extends_documentation_fragment:
   - ansible.builtin.files
 attributes:
   check_mode:
-    details: Reports whether the file would change (and the diff) without writing it; the files it names are still read.
+    details: Reports whether the file would change (and the diff) without writing it; the files it names are still read (with O(path)).
 options:
   path:
-    description: Where to write C(harbor.yml), normally beside the installer's C(prepare) and C(install.sh).
+    description:
+      - Where to write C(harbor.yml), normally beside the installer's C(prepare) and C(install.sh).
+      - Without it nothing is read or written - the options are checked and the data returned in RV(config), but the
+        files harbor.yml names (certificates, CA bundles, key files) are not - which is how a role checks its input on
+        the controller before any host is touched. They are checked when the module writes O(path) on the target.
     type: path
-    required: true
   hostname:
     description:
       - The name (or IP address) clients reach Harbor at, without scheme, port or path. Not C(localhost) or a loopback
@@ -114,7 +118,11 @@ options:
     description: The URL clients use when Harbor sits behind an external proxy (C(https://host[:port]), no path); then O(hostname) is not used for links.
     type: str
   harbor_admin_password:
-    description: The initial password of C(admin). Harbor reads it only at the first start; change it later through the API.
+    description:
+      - The initial password of C(admin). Harbor reads it only at the first start; change it later through the API
+        (the M(anchorage.registry.harbor) role does). A change of it alone leaves RV(prepare_checksum) as it was.
+      - 8-128 characters with at least one upper-case letter, one lower-case letter and one digit, as Harbor's API
+        requires for every later change.
     type: str
     required: true
   database:
@@ -128,16 +136,16 @@ options:
         type: str
         required: true
       max_idle_conns:
-        description: Idle connections kept; C(-1) for none (C(0) would become prepare's default 2).
+        description: Idle connections kept, C(-1) or more; C(-1) for none (C(0) would become prepare's default 2).
         type: int
       max_open_conns:
-        description: Open connections at most; 0 or less for no limit.
+        description: Open connections at most, C(0) or more; C(0) for no limit.
         type: int
       conn_max_lifetime:
-        description: Longest reuse of a connection, a Go duration such as C(5m).
+        description: Longest reuse of a connection, a Go duration such as C(5m), not negative; C(0) for no limit.
         type: str
       conn_max_idle_time:
-        description: Longest idle time of a connection, a Go duration; C(0) keeps them.
+        description: Longest idle time of a connection, a Go duration, not negative; C(0) keeps them.
         type: str
   data_volume:
     description: Absolute path on the host of Harbor's data (registry blobs on filesystem storage, database, secrets).
@@ -220,7 +228,7 @@ options:
         description: Skip verifying the registry's certificate.
         type: bool
       timeout:
-        description: Longest scan, a Go duration such as C(5m0s).
+        description: Longest scan, a Go duration above 0 such as C(5m0s).
         type: str
       github_token:
         description: GitHub token for database downloads.
@@ -316,16 +324,16 @@ options:
             description: C(disable), C(allow), C(prefer), C(require), C(verify-ca) or C(verify-full).
             type: str
           max_idle_conns:
-            description: Idle connections kept; C(-1) for none.
+            description: Idle connections kept, C(-1) or more; C(-1) for none.
             type: int
           max_open_conns:
-            description: Open connections at most; 0 or less for no limit.
+            description: Open connections at most, C(0) or more; C(0) for no limit.
             type: int
           conn_max_lifetime:
-            description: Longest reuse of a connection, a Go duration.
+            description: Longest reuse of a connection, a Go duration, not negative.
             type: str
           conn_max_idle_time:
-            description: Longest idle time of a connection, a Go duration.
+            description: Longest idle time of a connection, a Go duration, not negative.
             type: str
   redis:
     description: Database indexes in Harbor's own Redis (at least 1; 0 is core's). Not together with O(external_redis).
@@ -606,6 +614,13 @@ config:
       password: "********"
     data_volume: /data
     _version: 2.15.0
+prepare_checksum:
+  description:
+    - SHA-256 of the harbor.yml data but C(harbor_admin_password), which Harbor reads at its first start only - what
+      prepare's output depends on afterwards. A role runs prepare again when it differs from the last one applied.
+  returned: always
+  type: str
+  sample: 5f0c0b4e9a6b8f1c3d2e7a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d
 backup_file:
   description: The backup of the previous file.
   returned: when O(backup=true) and the file changed
@@ -631,7 +646,7 @@ def main():
     indexes = dict((name, dict(type="int")) for name in (
         "registry_db_index", "jobservice_db_index", "trivy_db_index", "harbor_db_index", "cache_layer_db_index"))
     argument_spec = file_options(
-        path=dict(type="path", required=True),
+        path=dict(type="path"),
         hostname=dict(type="str", required=True),
         http=_options(port=dict(type="int")),
         https=_options(port=dict(type="int"), certificate=dict(type="str"),

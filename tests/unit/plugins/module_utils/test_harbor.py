@@ -29,7 +29,7 @@ TEMPLATE = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "..", "sh
 if not os.path.isfile(TEMPLATE):
     pytest.fail("no %s: put installer v2.16's harbor.yml.tmpl there" % TEMPLATE, pytrace=False)
 
-BASE = {"hostname": "harbor.example", "harbor_admin_password": "admin-secret-1",
+BASE = {"hostname": "harbor.example", "harbor_admin_password": "Admin-Secret-1",
         "database": {"password": "db-secret-2"}, "data_volume": "/data", "config_version": "2.15.0"}
 S3 = {"region": "us-east-1", "bucket": "harbor", "accesskey": "AKIA1", "secretkey": "s3-secret-3"}
 EXTERNAL_DB = {"harbor": {"host": "db.example", "port": 5432, "db_name": "registry", "username": "harbor",
@@ -132,6 +132,9 @@ ACCEPTED_OR_CRASHED_BY_PREPARE = [
     ({"metric": {"enabled": True, "port": -1, "path": "/metrics"}}, "metric.port: -1 is not a port number"),
     ({"metric": {"enabled": True, "path": "/metrics"}}, "metric.port: is required"),
     ({"harbor_admin_password": ""}, "harbor_admin_password: is required"),
+    ({"harbor_admin_password": "no-upper-case-1"}, "harbor_admin_password: must be 8-128 characters with at least one"),
+    ({"harbor_admin_password": "Short-1"}, "harbor_admin_password: must be 8-128 characters"),
+    ({"harbor_admin_password": "No-Digits-Here"}, "harbor_admin_password: must be 8-128 characters"),
     ({"data_volume": "data"}, "data_volume: 'data' must be an absolute path"),
     ({"log": {"local": {"location": "logs"}}}, "log.local.location: 'logs' must be an absolute path"),
     ({"log": {"level": "INFO"}},
@@ -184,6 +187,11 @@ ACCEPTED_OR_CRASHED_BY_PREPARE = [
     ({"proxy": {"components": ["core", "portal"]}}, "proxy.components[1]: 'portal' is not one of"),
     ({"trivy": {"security_check": "vuln,license"}}, "trivy.security_check: 'vuln,license' must be a comma-separated"),
     ({"trivy": {"timeout": "5 minutes"}}, "trivy.timeout: '5 minutes' is not a duration"),
+    ({"trivy": {"timeout": "0s"}}, "trivy.timeout: '0s' must be above 0"),
+    ({"database": {"password": "p", "conn_max_lifetime": "-5m"}}, "database.conn_max_lifetime: '-5m' must not be negative"),
+    ({"database": {"password": "p", "conn_max_idle_time": "-1s"}}, "database.conn_max_idle_time: '-1s' must not be negative"),
+    ({"database": {"password": "p", "max_open_conns": -1}}, "database.max_open_conns: -1 is below the minimum 0"),
+    ({"database": {"password": "p", "max_idle_conns": -2}}, "database.max_idle_conns: -2 is below the minimum -1"),
     ({"trace": {"sample_rate": 2}}, "trace.sample_rate: 2 is above the maximum 1"),
     ({"internal_tls": {"enabled": True}}, "internal_tls.dir: is required when internal_tls.enabled is true"),
     ({"config_version": "v2.15"}, "_version: 'v2.15' is not a harbor.yml version such as 2.15.0"),
@@ -256,7 +264,7 @@ def test_secrets_include_storage_keys_tokens_and_proxy_passwords():
         trace={"jaeger": {"endpoint": "http://j:14268", "password": "jaeger-pass"}},
         external_database=EXTERNAL_DB))
     assert sorted(_harbor.secret_values(data)) == sorted([
-        "admin-secret-1", "db-secret-2", "swift-pass", "swift-secret", "swift-access", "redis-pass", "ghp_token",
+        "Admin-Secret-1", "db-secret-2", "swift-pass", "swift-secret", "swift-access", "redis-pass", "ghp_token",
         "proxy-pass", "jaeger-pass", "ext-db-secret"])
     masked = _harbor.masked(data)
     assert masked["storage_service"]["swift"]["password"] == "********" and masked["storage_service"]["swift"]["username"] == "u"
@@ -396,3 +404,10 @@ def test_the_templates_values_go_through_the_module_and_come_back_the_same(run_m
         if isinstance(value, dict):
             assert list(written[section]) == list(value), section
     assert run_module(harbor_config, dict(args, path=str(path)))["changed"] is False
+
+
+def test_the_prepare_checksum_leaves_the_admin_password_out():
+    # Harbor reads harbor_admin_password at its first start only: changing it alone needs no prepare.
+    first = _harbor.prepare_checksum(_harbor.build_config(params()))
+    assert first == _harbor.prepare_checksum(_harbor.build_config(params(harbor_admin_password="Other-Admin-2")))
+    assert first != _harbor.prepare_checksum(_harbor.build_config(params(database={"password": "other-db"})))

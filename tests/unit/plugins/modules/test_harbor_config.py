@@ -16,7 +16,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.anchorage.registry.plugins.modules import harbor_config
 
-ADMIN = "do-not-show-admin-password"
+ADMIN = "Do-not-show-Admin-password-1"
 DB = "do-not-show-db-password"
 S3_KEY = "do-not-show-s3-secret-key"
 S3_ACCESS = "do-not-show-s3-access-key"
@@ -89,12 +89,12 @@ def test_the_diff_and_the_result_mask_every_secret(run_module, tmp_path):
     assert "harbor_admin_password: '********" in result["diff"]["after"]
     assert_no_secret(result)
     # A changed secret alone shows as one changed line, still masked.
-    args = args_for(path, harbor_admin_password="another-admin-password")
+    args = args_for(path, harbor_admin_password="Another-Admin-password-2")
     again = run_module(harbor_config, args, check_mode=True, diff=True)
     before, after = again["diff"]["before"].splitlines(), again["diff"]["after"].splitlines()
     assert [line for line in after if line not in before] == [
         line for line in after if line.startswith("harbor_admin_password: '********")]
-    assert "another-admin-password" not in json.dumps(again)
+    assert "Another-Admin-password-2" not in json.dumps(again)
     assert_no_secret(again)
 
 
@@ -151,7 +151,8 @@ def test_https_with_real_certificate_files(run_module, tmp_path):
     ({"database": None}, "database: is required unless external_database is given"),
     ({"http": {"port": 70000}}, "http.port: 70000 is not a port number"),
     # Refused by Ansible's argument spec, naming the option:
-    ({"http": {"port": "eighty"}}, "argument 'port' is of type str found in 'http'. and we were unable to convert"),
+    # Ansible's own message; before 2.19 it names the type <class 'str'>.
+    ({"http": {"port": "eighty"}}, "found in 'http'. and we were unable to convert to int"),
     ({"storage_service": {"minio": {}}}, "Unsupported parameters for (basic.py) module: storage_service.minio."),
     ({"harbour": {}}, "Unsupported parameters for (basic.py) module: harbour."),
 ])
@@ -183,3 +184,25 @@ def test_the_templates_passwords_are_warned_about(run_module, tmp_path, monkeypa
     monkeypatch.setattr(AnsibleModule, "warn", lambda self, text, **kwargs: warned.append(text))
     run_module(harbor_config, args_for(tmp_path / "harbor.yml", harbor_admin_password="Harbor12345"))
     assert warned == ["harbor_admin_password is the template's default password: choose another before any real use"]
+
+
+def test_without_a_path_only_the_options_are_checked(run_module, tmp_path):
+    # The role's check on the controller: no file read or written, the files harbor.yml names not looked for.
+    https = {"port": 443, "certificate": str(tmp_path / "missing.crt"), "private_key": str(tmp_path / "missing.key")}
+    args = args_for(tmp_path / "unused", https=https)
+    del args["path"]
+    result = run_module(harbor_config, args, check_mode=True)
+    assert result["changed"] is False and result["config"]["https"]["certificate"].endswith("missing.crt")
+    assert list(tmp_path.iterdir()) == []
+    assert_no_secret(result)
+    refused = run_module(harbor_config, dict(args, hostname="localhost"), check_mode=True)
+    assert refused["failed"] and refused["errors"][0].startswith("hostname:")
+
+
+def test_the_prepare_checksum_is_returned_and_ignores_the_admin_password(run_module, tmp_path):
+    path = tmp_path / "harbor.yml"
+    first = run_module(harbor_config, args_for(path))
+    second = run_module(harbor_config, args_for(path, harbor_admin_password="Another-Admin-9"))
+    assert second["changed"] is True
+    assert first["prepare_checksum"] == second["prepare_checksum"]
+    assert len(first["prepare_checksum"]) == 64

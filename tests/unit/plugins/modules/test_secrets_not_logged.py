@@ -51,10 +51,10 @@ CASES = [
         "path": str(tmp / "htpasswd"), "users": [{"name": "readable-user", "password": "htpasswd-password-6"}],
     }, ["htpasswd-password-6"], "readable-user", id="registry_htpasswd"),
     pytest.param(harbor_config, lambda tmp: {
-        "path": str(tmp / "harbor.yml"), "hostname": "harbor.example", "harbor_admin_password": "harbor-admin-7",
+        "path": str(tmp / "harbor.yml"), "hostname": "harbor.example", "harbor_admin_password": "Harbor-Admin-7",
         "database": {"password": "harbor-db-8"}, "storage_service": {"s3": S3},
         "proxy": {"https_proxy": "http://proxy-user:harbor-proxy-9@proxy.example:3128"},
-    }, ["harbor-admin-7", "harbor-db-8", "s3-secret-key-1", "AKIAREADABLE", "harbor-proxy-9"], "'bucket': 'images'",
+    }, ["Harbor-Admin-7", "harbor-db-8", "s3-secret-key-1", "AKIAREADABLE", "harbor-proxy-9"], "'bucket': 'images'",
         id="harbor_config"),  # Harbor's access keys count as secret too
 ]
 
