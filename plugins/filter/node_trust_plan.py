@@ -10,12 +10,13 @@ name: node_trust_plan
 short_description: Check a list of registries and turn it into each container runtime's settings
 version_added: 0.1.0
 description:
-  - Validates the C(node_trust_registries) list of the M(anchorage.registry.node_trust) role (host syntax,
+  - Validates the C(node_trust_registries) list of the P(anchorage.registry.node_trust#role) role (host syntax,
     CA certificates, credentials, mirrors, rewrites) and returns the arguments of the modules that write
     k3s/RKE2 C(registries.yaml), containerd C(hosts.toml), Docker C(daemon.json) and the CA files.
   - Every problem in the list is reported at once, each naming its place (C(node_trust_registries[1].host)).
 author:
   - anchorage.registry contributors (@anchorage-registry)
+positional: ca_dir, ca_files
 options:
   _input:
     description:
@@ -46,21 +47,22 @@ RETURN = r"""
 _value:
   description:
     - C(certificates) (list of C(host), C(pem)), C(containerd_hosts) (the O(anchorage.registry.containerd_hosts#module:registries)
-      list), C(docker) (C(insecure_registries), C(registry_mirrors)), C(k3s) (C(mirrors), C(configs)) and
+      list), C(docker) (C(insecure_registries), C(registry_mirrors), C(auths)), C(k3s) (C(mirrors), C(configs)), C(etc_hosts) (C(address), C(name)) and
       C(warnings) (list of strings).
   type: dict
 """
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import plan
 
 
 def node_trust_plan(registries, ca_dir, ca_files=None):
     try:
         return plan(registries, ca_dir, ca_files or {})
-    except ValueError as exc:
-        raise AnsibleFilterError(str(exc))
+    except Invalid as exc:
+        raise AnsibleFilterError(exc.message)
 
 
 class FilterModule(object):

@@ -5,7 +5,7 @@
 
 # PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
 
-"""Registry CA certificates: PEM checks and where each runtime looks for a registry's CA.
+"""Registry CA certificates and client certificates: PEM checks and where each runtime looks for them.
 
 The PEM check itself is ``_checks.pem_errors``: Go's ``AppendCertsFromPEM`` (Docker,
 containerd, k3s) silently skips anything that is not a ``CERTIFICATE`` block, so it fails early
@@ -15,6 +15,7 @@ instead. Here the certificates are written out in one canonical form.
 from __future__ import annotations
 
 import base64
+import glob
 import os
 import re
 
@@ -25,9 +26,15 @@ from ansible_collections.anchorage.registry.plugins.module_utils._checks import 
     unique_errors,
 )
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid, TreeFormat
+from ansible_collections.anchorage.registry.plugins.module_utils._files import read_text
 
 CA_FILE = "ca.crt"
 CA_MODE = "0644"
+# Docker reads a client certificate from certs.d/<host>/*.cert with the *.key of the same name.
+CLIENT_CERT_FILE = "client.cert"
+CLIENT_KEY_FILE = "client.key"
+KEY_MODE = "0600"
+_KEY_BLOCK = re.compile(r"-----BEGIN ((?:RSA |EC )?PRIVATE KEY)-----\s*([A-Za-z0-9+/=\s]+?)-----END \1-----")
 
 
 def normalise_certificates(text):
@@ -43,9 +50,27 @@ def normalise_certificates(text):
     return "".join(certificates)
 
 
-def certs_d_path(root, host):
-    """Docker's (and containerd's fallback) layout: ``<root>/<host[:port]>/ca.crt``."""
-    return os.path.join(root, host, CA_FILE)
+def certs_d_path(root, host, name=CA_FILE):
+    """Docker's (and containerd's fallback) layout: ``<root>/<host[:port]>/ca.crt`` (or ``name``)."""
+    return os.path.join(root, host, name)
+
+
+def private_key_errors(value, where):
+    """One PEM private key (PKCS#8, RSA or EC), and nothing else."""
+    if not isinstance(value, str) or not value.strip():
+        return ["%s: is empty: give the private key in PEM form (-----BEGIN PRIVATE KEY-----)" % where]
+    blocks = _KEY_BLOCK.findall(value)
+    if len(blocks) != 1 or "-----BEGIN" in _KEY_BLOCK.sub("", value):
+        return ["%s: is not one PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC)" % where]
+    try:
+        base64.b64decode("".join(blocks[0][1].split()), validate=True)
+    except (ValueError, TypeError):
+        return ["%s: its PRIVATE KEY block is not valid base64" % where]
+    return []
+
+
+def normalise_key(text):
+    return text.strip() + "\n"
 
 
 def flat_name(host):
@@ -77,12 +102,32 @@ def verify_host(openssl_text, answering_ips, host_names):
 
 
 def certificate_errors(certificates):
-    """Errors in a list of {host, pem}, each naming its place."""
+    """Errors in a list of {host, pem, client_cert, client_key}, each naming its place."""
     errors = unique_errors(certificates, "certificates", "host")
     for index, item in enumerate(certificates):
-        errors.extend(host_errors(item["host"], "certificates[%d].host" % index))
-        errors.extend(pem_errors(item["pem"], "certificates[%d].pem" % index))
+        where = "certificates[%d]" % index
+        errors.extend(host_errors(item["host"], where + ".host"))
+        if item.get("pem") is not None:
+            errors.extend(pem_errors(item["pem"], where + ".pem"))
+        if bool(item.get("client_cert")) != bool(item.get("client_key")):
+            errors.append("%s: client_cert and client_key go together" % where)
+        elif item.get("client_cert"):
+            errors.extend(pem_errors(item["client_cert"], where + ".client_cert"))
+            errors.extend(private_key_errors(item["client_key"], where + ".client_key"))
+        elif item.get("pem") is None:
+            errors.append("%s: give pem (the CA), or client_cert and client_key, or both" % where)
     return errors
+
+
+def _host_files(item):
+    """The certs.d files of one host: ``{name: (text, mode)}``."""
+    files = {}
+    if item.get("pem") is not None:
+        files[CA_FILE] = (normalise_certificates(item["pem"]), CA_MODE)
+    if item.get("client_cert"):
+        files[CLIENT_CERT_FILE] = (normalise_certificates(item["client_cert"]), CA_MODE)
+        files[CLIENT_KEY_FILE] = (normalise_key(item["client_key"]), KEY_MODE)
+    return files
 
 
 class CACertificates(TreeFormat):
@@ -91,23 +136,32 @@ class CACertificates(TreeFormat):
     signal = None  # Docker, containerd and k3s read a registry's CA when they connect
     tree_option = "destinations"
 
+    def secrets(self, params):
+        return [item["client_key"] for item in params["certificates"] if item.get("client_key")]
+
+    def file_secrets(self, doc):
+        # Client keys already there (an old key being replaced) would otherwise show in the diff.
+        return [read_text(path) for root, layout, files in doc
+                for path in glob.glob(os.path.join(root, "*", CLIENT_KEY_FILE))]
+
     def build(self, params, facts):
         certificates = params["certificates"]
         errors = certificate_errors(certificates)
         errors.extend(unique_errors(params["destinations"], "destinations", "path"))
         if errors:
             raise Invalid(errors)
-        pems = dict((item["host"], normalise_certificates(item["pem"])) for item in certificates)
+        host_files = dict((item["host"], _host_files(item)) for item in certificates)
         destinations, where = [], {}
         for destination in params["destinations"]:
             root = destination["path"]
-            wanted = pems if destination["state"] == "present" else {}
+            wanted = host_files if destination["state"] == "present" else {}
             if destination["layout"] == "flat":
-                files = dict((flat_name(host), (pem, CA_MODE)) for host, pem in wanted.items())
-                where[root] = dict((host, os.path.join(root, flat_name(host))) for host in wanted)
+                # A trust store takes CAs only.
+                files = dict((flat_name(host), names[CA_FILE]) for host, names in wanted.items() if CA_FILE in names)
+                where[root] = dict((host, os.path.join(root, flat_name(host))) for host in wanted if CA_FILE in wanted[host])
             else:
-                files = dict((host, {CA_FILE: (pem, CA_MODE)}) for host, pem in wanted.items())
-                where[root] = dict((host, certs_d_path(root, host)) for host in wanted)
+                files = dict(wanted)
+                where[root] = dict((host, certs_d_path(root, host)) for host in wanted if CA_FILE in wanted[host])
             destinations.append((root, destination["layout"], files))
         return {"destinations": destinations, "paths": where}
 

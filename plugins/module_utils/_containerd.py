@@ -30,7 +30,12 @@ from ansible_collections.anchorage.registry.plugins.module_utils._config_file im
     TreeFormat,
 )
 from ansible_collections.anchorage.registry.plugins.module_utils._files import read_text
-from ansible_collections.anchorage.registry.plugins.module_utils._checks import host_errors, unique_errors, url_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
+    duration_errors,
+    host_errors,
+    unique_errors,
+    url_errors,
+)
 
 try:
     import tomlkit
@@ -65,6 +70,9 @@ def entry_errors(entries):
                           "ignores a hosts.toml without [host] tables" % where)
         for position, host in enumerate(entry.get("hosts") or []):
             errors.extend(url_errors(host["url"], "%s.hosts[%d].url" % (where, position)))
+            if host.get("dial_timeout"):
+                errors.extend(duration_errors(host["dial_timeout"], "%s.hosts[%d].dial_timeout" % (where, position),
+                                              positive=True))
     return errors + unique_errors(entries, "registries", "name")
 
 
@@ -81,7 +89,7 @@ def _host_lines(host):
     """One [host."url"] table; its header sub-table last, as TOML requires."""
     table = "host.%s" % _toml(host["url"])
     lines = ["", "[%s]" % table]
-    for key in ("capabilities", "ca", "skip_verify", "override_path"):
+    for key in ("capabilities", "ca", "client", "skip_verify", "override_path", "dial_timeout"):
         value = host.get(key)
         if value is None or value == []:
             continue
@@ -224,8 +232,14 @@ class ContainerdConfig(ConfigFormat):
     signal = RESTART  # the CRI plugin reads config_path at start
     libraries = (("tomlkit", HAS_TOMLKIT, TOMLKIT_IMPORT_ERROR),)
 
+    def __init__(self, version=None):
+        #: The config version an absent or empty file gets, when given instead of read from the binary.
+        self.version = version
+
     def probe(self, module):
         """containerd's major version (which config version an empty file gets); None without containerd."""
+        if self.version:
+            return {"major": 2 if self.version == 3 else 1}  # a containerd that reads that version
         binary = module.get_bin_path("containerd")
         if not binary:
             return {"major": None}

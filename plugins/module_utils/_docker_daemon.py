@@ -28,8 +28,9 @@ MIRRORS = "registry-mirrors"
 KEYS = (INSECURE, MIRRORS)
 
 
-def parse(text, path):
-    """daemon.json as a dict ({} when absent or empty); ValueError naming the file otherwise."""
+def json_object(text, path):
+    """A JSON file holding an object (daemon.json, the CLI's config.json) as a dict ({} when absent
+    or empty); ValueError naming the file otherwise."""
     if text is None or not text.strip():
         return {}
     try:
@@ -38,6 +39,12 @@ def parse(text, path):
         raise ValueError("%s is not valid JSON (%s); fix or remove it first" % (path, exc))
     if not isinstance(doc, dict):
         raise ValueError("%s must hold a JSON object, not %s" % (path, type(doc).__name__))
+    return doc
+
+
+def parse(text, path):
+    """daemon.json as a dict ({} when absent or empty); ValueError naming the file otherwise."""
+    doc = json_object(text, path)
     for key in KEYS:
         value = doc.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

@@ -21,17 +21,25 @@ the arguments of the module that writes its files:
 from __future__ import annotations
 
 import base64
+import ipaddress
 
 from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import (
+    CLIENT_CERT_FILE,
+    CLIENT_KEY_FILE,
     certs_d_path,
     normalise_certificates,
+    normalise_key,
+    private_key_errors,
 )
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
+    duration_errors,
     host_errors,
     pem_errors,
     regex_errors,
     unique_errors,
+    url_errors,
 )
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import join_path, validate
 
 # Names that reach Docker Hub; containerd and k3s both call its namespace docker.io.
@@ -64,12 +72,31 @@ def rewrite_errors(rewrites, path):
     return errors
 
 
+def _address_errors(value, where):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return ["%s: %r is not an IP address (the one /etc/hosts maps the registry's name to)" % (where, value)]
+    return []
+
+
+def _dial_timeout_errors(value, where):
+    return duration_errors(value, where, positive=True)
+
+
+def _server_errors(value, where):
+    return url_errors(value, where)
+
+
 _MIRROR_SCHEMA = {
     "type": ["str", "object"],
     "fields": {
         "upstream": {"type": "str", "check": upstream_errors},
         "path": {"type": "str", "check": _path_errors},
         "rewrite": {"type": "object", "values": {"type": "str"}},
+        "capabilities": {"type": "list", "items": {"type": "str", "choices": ["pull", "resolve", "push"]}},
+        "server": {"type": "str", "check": _server_errors},
+        "fallback": {"type": "bool"},
     },
     "required": ["upstream"],
 }
@@ -83,6 +110,12 @@ REGISTRY_SCHEMA = {
         "ca_file": {"type": "str"},
         "username": {"type": "str"},
         "password": {"type": "str"},
+        "client_cert": {"type": "str"},
+        "client_key": {"type": "str"},
+        "skip_verify": {"type": "bool"},
+        "dial_timeout": {"type": "str", "check": _dial_timeout_errors},
+        "headers": {"type": "object", "values": {"type": "str"}},
+        "address": {"type": "str", "check": _address_errors},
         "mirrors": {"type": "list", "items": _MIRROR_SCHEMA},
     },
     "required": ["host"],
@@ -100,7 +133,9 @@ def _mirror(item):
     if path == "/v2":
         # Both containerd and k3s treat /v2 as the default API root.
         path = ""
-    return {"upstream": upstream, "path": path, "rewrite": dict(item.get("rewrite") or {})}
+    return {"upstream": upstream, "path": path, "rewrite": dict(item.get("rewrite") or {}),
+            "capabilities": list(item.get("capabilities") or MIRROR_CAPABILITIES),
+            "server": item.get("server"), "fallback": item.get("fallback", True) is not False}
 
 
 def _mirror_errors(mirrors, path):
@@ -115,6 +150,21 @@ def _mirror_errors(mirrors, path):
     return errors
 
 
+def _name(host):
+    """The host without its port (an IPv6 address keeps its brackets)."""
+    if host.startswith("["):
+        return host[:host.index("]") + 1]
+    return host.split(":", 1)[0]
+
+
+def _is_ip(name):
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def _registry_errors(item, path, ca_files):
     errors = validate(item, REGISTRY_SCHEMA, path)
     if not isinstance(item, dict):
@@ -124,10 +174,21 @@ def _registry_errors(item, path, ca_files):
         return errors
     if item.get("ca") and item.get("ca_file"):
         errors.append("%s: give either ca (PEM text) or ca_file (a file on the controller), not both" % path)
+    if item.get("address") and (item["host"].startswith("[") or _is_ip(_name(item["host"]))):
+        errors.append("%s: address maps a registry name in /etc/hosts, but %s is already an address"
+                      % (path, item["host"]))
+    if item.get("insecure") and item.get("skip_verify"):
+        errors.append("%s: an insecure registry is plain HTTP: skip_verify (HTTPS without verification) has no "
+                      "use there" % path)
     if item.get("insecure") and (item.get("ca") or item.get("ca_file")):
         errors.append("%s: an insecure registry is plain HTTP, so a CA has no use there" % path)
     if bool(item.get("username")) != bool(item.get("password")):
         errors.append("%s: username and password go together" % path)
+    if bool(item.get("client_cert")) != bool(item.get("client_key")):
+        errors.append("%s: client_cert and client_key go together (a registry asking for a client certificate "
+                      "needs both)" % path)
+    elif item.get("client_cert") and item.get("insecure"):
+        errors.append("%s: an insecure registry is plain HTTP, so a client certificate has no use there" % path)
     if item.get("ca_file") and item["ca_file"] not in ca_files:
         errors.append("%s: the content of ca_file %r was not read" % (join_path(path, "ca_file"), item["ca_file"]))
     return errors
@@ -146,6 +207,9 @@ def normalise(registries, ca_files=None, path="node_trust_registries"):
         ca = None if item_errors else item.get("ca") or ca_files.get(item.get("ca_file"))
         if ca:
             item_errors = pem_errors(ca, join_path(where, "ca_file" if item.get("ca_file") else "ca"))
+        if not item_errors and item.get("client_cert"):
+            item_errors = (pem_errors(item["client_cert"], join_path(where, "client_cert"))
+                           + private_key_errors(item["client_key"], join_path(where, "client_key")))
         if item_errors:
             errors.extend(item_errors)
             continue
@@ -160,6 +224,12 @@ def normalise(registries, ca_files=None, path="node_trust_registries"):
             "ca": ca or None,
             "username": item.get("username") or None,
             "password": item.get("password") or None,
+            "client_cert": normalise_certificates(item["client_cert"]) if item.get("client_cert") else None,
+            "client_key": normalise_key(item["client_key"]) if item.get("client_key") else None,
+            "skip_verify": bool(item.get("skip_verify")),
+            "dial_timeout": item.get("dial_timeout"),
+            "headers": dict(item.get("headers") or {}),
+            "address": item.get("address"),
             "mirrors": [_mirror(m) for m in item.get("mirrors") or []],
         })
     return result, errors + unique_errors(registries, path, "host", fold=True)
@@ -168,6 +238,22 @@ def normalise(registries, ca_files=None, path="node_trust_registries"):
 def _basic_auth(registry):
     token = "%s:%s" % (registry["username"], registry["password"])
     return "Basic " + base64.b64encode(token.encode("utf-8")).decode("ascii")
+
+
+def credential_secrets(registries):
+    """Every password, client key and header value in the (unchecked) list, and the authorization
+    headers made from the passwords, to mask."""
+    values = []
+    for item in registries if isinstance(registries, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("client_key"), str) and item["client_key"]:
+            values.append(item["client_key"])
+        if isinstance(item, dict) and isinstance(item.get("headers"), dict):
+            values.extend(str(value) for value in item["headers"].values() if value)
+        if isinstance(item, dict) and isinstance(item.get("password"), str) and item["password"]:
+            values.append(item["password"])
+            if isinstance(item.get("username"), str) and item["username"]:
+                values.append(_basic_auth(item))
+    return values
 
 
 def _k3s(registries, ca_dir):
@@ -183,6 +269,11 @@ def _k3s(registries, ca_dir):
             config["auth"] = {"username": registry["username"], "password": registry["password"]}
         if registry["ca"]:
             config["tls"] = {"ca_file": certs_d_path(ca_dir, registry["host"])}
+        if registry["skip_verify"]:
+            config.setdefault("tls", {})["insecure_skip_verify"] = True
+        if registry["client_cert"]:
+            config.setdefault("tls", {}).update(cert_file=certs_d_path(ca_dir, registry["host"], CLIENT_CERT_FILE),
+                                                key_file=certs_d_path(ca_dir, registry["host"], CLIENT_KEY_FILE))
         if config:
             configs[registry["host"]] = config
         for mirror in registry["mirrors"]:
@@ -199,27 +290,50 @@ def _k3s(registries, ca_dir):
 
 def _containerd_host(registry, url, ca_dir, capabilities):
     host = {"url": url, "capabilities": capabilities}
+    if registry["skip_verify"]:
+        host["skip_verify"] = True
+    if registry["dial_timeout"]:
+        host["dial_timeout"] = registry["dial_timeout"]
     if registry["ca"]:
         host["ca"] = [certs_d_path(ca_dir, registry["host"])]
+    if registry["client_cert"]:
+        host["client"] = [[certs_d_path(ca_dir, registry["host"], CLIENT_CERT_FILE),
+                           certs_d_path(ca_dir, registry["host"], CLIENT_KEY_FILE)]]
+    header = dict(registry["headers"])
     if registry["username"]:
-        host["header"] = {"authorization": _basic_auth(registry)}
+        header["authorization"] = _basic_auth(registry)
+    if header:
+        host["header"] = header
     return host
 
 
 def _containerd(registries, ca_dir):
-    """hosts.toml entries: one per registry (used directly) and one per mirrored upstream."""
+    """(hosts.toml entries, errors): one per registry (used directly) and one per mirrored upstream.
+
+    The upstream's ``server`` is where containerd falls back to after its mirrors: the namespace
+    itself unless a mirror gives ``server``; ``fallback: false`` makes the mirror the server, so
+    nothing else is tried (``_default`` has no upstream of its own to fall back to anyway)."""
     entries = {}
+    errors = []
     for registry in registries:
         direct = _containerd_host(registry, registry["url"], ca_dir, DIRECT_CAPABILITIES)
         entries[registry["host"]] = {"name": registry["host"], "server": registry["url"], "hosts": [direct]}
     for registry in registries:
         for mirror in registry["mirrors"]:
             name = "_default" if mirror["upstream"] == "*" else mirror["upstream"]
-            host = _containerd_host(registry, registry["url"] + mirror["path"], ca_dir, MIRROR_CAPABILITIES)
+            url = registry["url"] + mirror["path"]
+            host = _containerd_host(registry, url, ca_dir, mirror["capabilities"])
             if mirror["path"]:
                 host["override_path"] = True
-            entries.setdefault(name, {"name": name, "hosts": []})["hosts"].append(host)
-    return list(entries.values())
+            entry = entries.setdefault(name, {"name": name, "hosts": []})
+            entry["hosts"].append(host)
+            server = mirror["server"] if mirror["fallback"] else url
+            if server:
+                if entry.get("server", server) != server:
+                    errors.append("%s is given two servers to fall back to: %s and %s (server, fallback)"
+                                  % (mirror["upstream"], entry["server"], server))
+                entry["server"] = server
+    return list(entries.values()), errors
 
 
 def _docker(registries):
@@ -235,24 +349,41 @@ def _docker(registries):
             else:
                 mirrors.append(registry["url"])
     return {
-        "insecure_registries": [r["host"] for r in registries if r["insecure"]],
+        # Docker's insecure-registries is plain HTTP or HTTPS without verification alike.
+        "insecure_registries": [r["host"] for r in registries if r["insecure"] or r["skip_verify"]],
         "registry_mirrors": mirrors,
+        # The docker CLI's logins (config.json), as `docker login` writes them.
+        "auths": dict((r["host"], {"auth": _basic_auth(r)[len("Basic "):]}) for r in registries if r["username"]),
     }, warnings
 
 
-def plan(registries, ca_dir, ca_files=None):
-    """Everything the node_trust role writes, per runtime; raises ValueError listing every problem."""
-    normalised, errors = normalise(registries, ca_files)
+def _certificates(registry):
+    """The registry_ca entry of a registry: its CA and client certificate, those it has."""
+    entry = {"host": registry["host"], "pem": registry["ca"]}
+    if registry["client_cert"]:
+        entry.update(client_cert=registry["client_cert"], client_key=registry["client_key"])
+    return entry
+
+
+def plan(registries, ca_dir, ca_files=None, path="node_trust_registries"):
+    """Everything the node_trust role writes, per runtime; raises Invalid listing every problem,
+    each message starting with ``path`` (the list's option or variable)."""
+    normalised, errors = normalise(registries, ca_files, path)
     if errors:
-        raise ValueError("; ".join(errors))
+        raise Invalid(errors)
     k3s, errors = _k3s(normalised, ca_dir)
+    containerd, containerd_errors = _containerd(normalised, ca_dir)
+    errors.extend(containerd_errors)
     if errors:
-        raise ValueError("node_trust_registries: " + "; ".join(errors))
+        raise Invalid(["%s: %s" % (path, error) for error in errors])
     docker, warnings = _docker(normalised)
     return {
-        "certificates": [{"host": r["host"], "pem": r["ca"]} for r in normalised if r["ca"]],
-        "containerd_hosts": _containerd(normalised, ca_dir),
+        "certificates": [_certificates(r) for r in normalised if r["ca"] or r["client_cert"]],
+        "containerd_hosts": containerd,
         "docker": docker,
         "k3s": k3s,
+        # /etc/hosts lines, once per name.
+        "etc_hosts": [{"address": address, "name": name} for name, address in dict(
+            (_name(r["host"]), r["address"]) for r in normalised if r["address"]).items()],
         "warnings": warnings,
     }

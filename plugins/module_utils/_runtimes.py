@@ -55,15 +55,16 @@ def unit_state(unit, root="/"):
 
 
 def runtimes(root="/"):
-    """{"runtimes": [to configure], "skipped": [present, not configured], "masked": [...]}, in UNITS order."""
+    """{"runtimes": [to configure], "not_configured": [present, not configured], "masked": [...]}, in UNITS order."""
     states = dict((name, unit_state(unit, root)) for name, unit in UNITS)
     present = [name for name, _unit in UNITS if states[name] == "present"]
-    skipped = []
+    not_configured = []
     if "docker" in present and "containerd" in present and unit_state("kubelet.service", root) != "present":
-        skipped.append("containerd")
+        not_configured.append("containerd")
     return {
-        "runtimes": [name for name in present if name not in skipped],
-        "skipped": skipped,
+        "runtimes": [name for name in present if name not in not_configured],
+        # Not "skipped": Ansible would take a task whose result has it for a skipped one.
+        "not_configured": not_configured,
         "masked": [name for name, _unit in UNITS if states[name] == "masked"],
     }
 

@@ -16,7 +16,7 @@ description:
     C(rke2-server.service), C(rke2-agent.service)) along systemd's unit search path; a unit linked to
     C(/dev/null) is masked and does not count.
   - On a Docker host without a kubelet, containerd only serves Docker, which pulls images itself and never reads
-    containerd's registry settings; it is then reported in RV(skipped), not in RV(runtimes). With a
+    containerd's registry settings; it is then reported in RV(not_configured), not in RV(runtimes). With a
     C(kubelet.service) it is a runtime of its own (the kubelet pulls through containerd's CRI plugin).
   - Reports whether PyYAML (M(anchorage.registry.k3s_registries)) and tomlkit
     (M(anchorage.registry.containerd_config)) can be imported by the node's Python.
@@ -47,7 +47,7 @@ runtimes:
   type: list
   elements: str
   sample: [docker]
-skipped:
+not_configured:
   description: Runtimes that are installed but not to configure (containerd as Docker's backend).
   returned: always
   type: list

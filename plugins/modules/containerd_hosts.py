@@ -13,7 +13,7 @@ version_added: 0.1.0
 description:
   - Writes one C(hosts.toml) per registry namespace under a containerd C(config_path) directory, in
     containerd's format (docs/hosts.md) - C(server), then one C([host."<url>"]) table per mirror with
-    C(capabilities), C(ca), C(skip_verify), C(override_path) and C(header). The namespace C(_default) applies
+    C(capabilities), C(ca), C(client), C(skip_verify), C(override_path), C(dial_timeout) and C(header). The namespace C(_default) applies
     to every registry that has no directory of its own.
   - O(registries) is the complete set. Each directory the module creates carries a C(.anchorage-managed)
     marker listing the files it wrote; a marked directory whose namespace is no longer listed loses those
@@ -71,6 +71,14 @@ options:
             description: CA certificate files (paths on the node) trusted for this mirror.
             type: list
             elements: str
+          client:
+            description:
+              - Client certificates (paths on the node) this mirror asks for (mTLS), each a C([cert, key]) pair.
+            type: list
+            elements: list
+          dial_timeout:
+            description: How long containerd waits to connect to this mirror, a Go duration such as C(5s).
+            type: str
           skip_verify:
             description: Skip TLS verification of this mirror.
             type: bool
@@ -144,6 +152,8 @@ def main():
         url=dict(type="str", required=True),
         capabilities=dict(type="list", elements="str", choices=["pull", "resolve", "push"]),
         ca=dict(type="list", elements="str"),
+        client=dict(type="list", elements="list"),
+        dial_timeout=dict(type="str"),
         skip_verify=dict(type="bool"),
         override_path=dict(type="bool"),
         header=dict(type="dict", no_log=True),

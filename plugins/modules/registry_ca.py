@@ -13,7 +13,8 @@ version_added: 0.1.0
 description:
   - Writes each registry's CA certificate to every destination in one go, after checking that it is PEM and holds a
     certificate (a private key or anything else fails, before anything is written).
-  - A C(certs.d) destination gets C(<path>/<host[:port]>/ca.crt), the layout Docker reads in C(/etc/docker/certs.d)
+  - A C(certs.d) destination gets C(<path>/<host[:port]>/ca.crt) (and C(client.cert) and C(client.key) with a client
+    certificate), the layout Docker reads in C(/etc/docker/certs.d)
     and that containerd C(hosts.toml) and k3s C(registries.yaml) can point at.
   - A C(flat) destination gets C(<path>/<host_port>.crt), the layout of a system trust store directory such as
     C(/usr/local/share/ca-certificates/anchorage-registry) (run C(update-ca-certificates --fresh) after a change;
@@ -39,9 +40,19 @@ options:
         type: str
         required: true
       pem:
-        description: The CA certificate (or chain of CA certificates) in PEM form.
+        description: The CA certificate (or chain of CA certificates) in PEM form; omit it for a registry whose CA the
+          system already trusts.
         type: str
-        required: true
+      client_cert:
+        description:
+          - A client certificate (PEM) for registries that require one (mTLS); written as C(client.cert) next to
+            C(ca.crt) in C(certs.d) destinations, where Docker reads it, and not to C(flat) ones.
+        type: str
+      client_key:
+        description:
+          - The private key of O(certificates[].client_cert) (PEM), written as C(client.key) with mode C(0600); masked in
+            the output, the diff and the node's log.
+        type: str
   destinations:
     description: Where the certificates go.
     type: list
@@ -128,7 +139,9 @@ def main():
             default=[],
             options=dict(
                 host=dict(type="str", required=True),
-                pem=dict(type="str", required=True),
+                pem=dict(type="str"),
+                client_cert=dict(type="str"),
+                client_key=dict(type="str", no_log=True),
             ),
         ),
         destinations=dict(

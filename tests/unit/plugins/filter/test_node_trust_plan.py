@@ -18,7 +18,8 @@ def test_the_filter_is_registered():
 
 def test_a_plan_comes_back_for_a_good_list():
     result = node_trust_plan([{"host": "10.0.0.5:5000", "insecure": True, "mirrors": ["docker.io"]}], "/ca")
-    assert result["docker"] == {"insecure_registries": ["10.0.0.5:5000"], "registry_mirrors": ["http://10.0.0.5:5000"]}
+    assert result["docker"] == {"insecure_registries": ["10.0.0.5:5000"], "registry_mirrors": ["http://10.0.0.5:5000"],
+                                "auths": {}}
 
 
 def test_a_bad_list_is_a_filter_error_naming_each_place():

@@ -30,6 +30,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._containerd imp
 )
 from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import certs_d_path
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import plan
+from ansible_collections.anchorage.registry.plugins.modules import node_trust
 
 DEBIAN_CONFIG = """version = 2
 
@@ -203,6 +204,43 @@ def test_hosts_toml_from_the_plan_is_used_by_containerd_for_real(
         assert done.returncode == 0, (ref, done.stderr)
     assert "ns=docker.io" in plain.log() and "/v2/quay-proxy/nt/demo/manifests/1" in plain.log()
     assert "ns=ghcr.io" in secure.log()
+
+
+def test_a_registry_requiring_client_certificates_is_pulled_from_with_ours_and_refuses_others(
+        containerd, distribution, pki, run_module, tmp_path):
+    """mTLS for real: Distribution with http.tls.clientcas, node_trust's files, containerd's fetch."""
+    def openssl(*args):
+        subprocess.run(["openssl"] + list(args), check=True, capture_output=True, cwd=str(pki))
+
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=node", "-keyout", "node.key", "-out", "node.csr")
+    openssl("x509", "-req", "-in", "node.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-out", "node.crt")
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=stranger",
+            "-keyout", "stranger.key", "-out", "stranger.crt")
+    # The image goes in through a plain registry on the same storage (pushing needs a client certificate too).
+    storage = {"filesystem": {"rootdirectory": str(tmp_path / "data")}}
+    _oci.push(_oci.Registry(distribution(storage=storage).url), "library/nt-demo", dict(_oci.build_image(), tag="1"))
+    secure = distribution(storage=storage, http={"tls": {"certificate": str(pki / "server.crt"),
+                                                         "key": str(pki / "server.key"), "clientcas": [str(pki / "ca.crt")]}})
+    daemon = containerd()
+
+    def fetch(cert, key):
+        registry = {"host": secure.address, "ca": (pki / "ca.crt").read_text()}
+        if cert:
+            registry.update(client_cert=(pki / cert).read_text(), client_key=(pki / key).read_text())
+        node = tmp_path / (cert or "none")
+        result = run_module(node_trust, {
+            "registries": [registry], "runtimes": ["containerd"], "containerd_config_version": 2,
+            "ca_dir": str(node / "ca"), "containerd_hosts_dir": str(node / "certs.d"),
+            "containerd_config": str(node / "config.toml"), "docker_certs_dir": str(node / "docker"),
+            "system_trust_dir": str(node / "trust")})
+        assert not result.get("failed"), result
+        return daemon.ctr("content", "fetch", "--hosts-dir", str(node / "certs.d"), "%s/library/nt-demo:1" % secure.address)
+
+    assert fetch("node.crt", "node.key").returncode == 0
+    for cert, key in ((None, None), ("stranger.crt", "stranger.key")):
+        refused = fetch(cert, key)
+        assert refused.returncode != 0 and "bad certificate" in refused.stderr + secure.log(), refused.stderr
 
 
 # ---------------------------------------------------------------- config.toml

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import base64
-import subprocess
 
 import pytest
 
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import (
     normalise,
     plan,
@@ -17,14 +17,6 @@ from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts
 )
 
 CA_DIR = "/etc/anchorage/registry-ca"
-
-
-@pytest.fixture(scope="module")
-def ca_pem(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pki")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=plan CA",
-                    "-keyout", str(root / "ca.key"), "-out", str(root / "ca.crt")], check=True, capture_output=True)
-    return (root / "ca.crt").read_text()
 
 
 def test_rewrites_go_cannot_compile_are_refused():
@@ -106,7 +98,8 @@ def test_plan_for_an_http_mirror_and_an_https_registry_with_ca_and_credentials(c
                                         "ca": [ca_path], "header": header}]},
     ]
     assert result["docker"] == {"insecure_registries": ["10.0.0.5:5000"],
-                                "registry_mirrors": ["http://10.0.0.5:5000", "https://reg.example:5443"]}
+                                "registry_mirrors": ["http://10.0.0.5:5000", "https://reg.example:5443"],
+                                "auths": {"reg.example:5443": {"auth": base64.b64encode(b"robot:s3cret").decode()}}}
     assert result["warnings"] == []
 
 
@@ -117,15 +110,46 @@ def test_docker_cannot_mirror_at_a_path_and_says_so():
 
 
 def test_conflicting_rewrites_and_bad_entries_raise_one_error_listing_all():
-    with pytest.raises(ValueError, match="rewrite '\\^a' for docker.io is given twice"):
+    with pytest.raises(Invalid, match="rewrite '\\^a' for docker.io is given twice"):
         plan([{"host": "a.example", "mirrors": [{"upstream": "docker.io", "rewrite": {"^a": "x"}}]},
               {"host": "b.example", "mirrors": [{"upstream": "docker.io", "rewrite": {"^a": "y"}}]}], CA_DIR)
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(Invalid) as raised:
         plan([{"host": "http://a"}, {"host": "b/c"}], CA_DIR)
     assert "[0].host" in str(raised.value) and "[1].host" in str(raised.value)
 
 
 def test_an_empty_list_plans_nothing():
     assert plan([], CA_DIR) == {"certificates": [], "containerd_hosts": [],
-                                "docker": {"insecure_registries": [], "registry_mirrors": []},
-                                "k3s": {"mirrors": {}, "configs": {}}, "warnings": []}
+                                "docker": {"insecure_registries": [], "registry_mirrors": [], "auths": {}},
+                                "k3s": {"mirrors": {}, "configs": {}}, "etc_hosts": [], "warnings": []}
+
+
+def test_hosts_toml_options_reach_containerd_k3s_and_docker():
+    result = plan([
+        {"host": "reg.example:5443", "skip_verify": True, "dial_timeout": "5s", "headers": {"X-Site": "east"},
+         "mirrors": [{"upstream": "docker.io", "capabilities": ["pull"], "server": "https://registry-1.docker.io"},
+                     {"upstream": "quay.io", "fallback": False}]},
+    ], CA_DIR)
+    hosts = dict((entry["name"], entry) for entry in result["containerd_hosts"])
+    assert hosts["reg.example:5443"]["hosts"][0] == {
+        "url": "https://reg.example:5443", "capabilities": ["pull", "resolve", "push"], "skip_verify": True,
+        "dial_timeout": "5s", "header": {"X-Site": "east"}}
+    assert hosts["docker.io"]["server"] == "https://registry-1.docker.io"
+    assert hosts["docker.io"]["hosts"][0]["capabilities"] == ["pull"]
+    # No fallback: the mirror is the server too, so containerd tries nothing else.
+    assert hosts["quay.io"]["server"] == "https://reg.example:5443"
+    assert result["k3s"]["configs"]["reg.example:5443"] == {"tls": {"insecure_skip_verify": True}}
+    assert result["docker"]["insecure_registries"] == ["reg.example:5443"]
+
+
+def test_bad_hosts_toml_options_name_their_place():
+    with pytest.raises(Invalid) as raised:
+        plan([{"host": "a.example", "dial_timeout": "five", "mirrors": [{"upstream": "docker.io", "server": "hub"}]},
+              {"host": "b.example", "insecure": True, "skip_verify": True}], CA_DIR)
+    errors = raised.value.errors
+    assert errors[0].startswith("node_trust_registries[0].dial_timeout: ")
+    assert errors[1].startswith("node_trust_registries[0].mirrors[0].server: 'hub' is not a URL")
+    assert errors[2].startswith("node_trust_registries[1]: an insecure registry is plain HTTP: skip_verify")
+    with pytest.raises(Invalid, match="docker.io is given two servers to fall back to"):
+        plan([{"host": "a.example", "mirrors": [{"upstream": "docker.io", "server": "https://x.example"}]},
+              {"host": "b.example", "mirrors": [{"upstream": "docker.io", "fallback": False}]}], CA_DIR)

@@ -23,15 +23,15 @@ def test_units_are_found_along_systemds_search_path(tmp_path):
     unit(tmp_path, "/lib/systemd/system", "containerd.service")
     unit(tmp_path, "/etc/systemd/system", "k3s.service")
     unit(tmp_path, "/usr/local/lib/systemd/system", "rke2-agent.service")
-    assert runtimes(str(tmp_path)) == {"runtimes": ["containerd", "k3s", "rke2-agent"], "skipped": [], "masked": []}
+    assert runtimes(str(tmp_path)) == {"runtimes": ["containerd", "k3s", "rke2-agent"], "not_configured": [], "masked": []}
 
 
 def test_containerd_under_docker_counts_only_with_a_kubelet(tmp_path):
     unit(tmp_path, "/lib/systemd/system", "docker.service")
     unit(tmp_path, "/lib/systemd/system", "containerd.service")
-    assert runtimes(str(tmp_path)) == {"runtimes": ["docker"], "skipped": ["containerd"], "masked": []}
+    assert runtimes(str(tmp_path)) == {"runtimes": ["docker"], "not_configured": ["containerd"], "masked": []}
     unit(tmp_path, "/etc/systemd/system", "kubelet.service")
-    assert runtimes(str(tmp_path)) == {"runtimes": ["docker", "containerd"], "skipped": [], "masked": []}
+    assert runtimes(str(tmp_path)) == {"runtimes": ["docker", "containerd"], "not_configured": [], "masked": []}
 
 
 def test_a_mask_in_etc_hides_the_packaged_unit(tmp_path):
@@ -40,11 +40,11 @@ def test_a_mask_in_etc_hides_the_packaged_unit(tmp_path):
     unit(tmp_path, "/lib/systemd/system", "containerd.service")
     unit(tmp_path, "/etc/systemd/system", "containerd.service", target="/lib/systemd/system/containerd.service")
     assert unit_state("docker.service", str(tmp_path)) == "masked"
-    assert runtimes(str(tmp_path)) == {"runtimes": ["containerd"], "skipped": [], "masked": ["docker"]}
+    assert runtimes(str(tmp_path)) == {"runtimes": ["containerd"], "not_configured": [], "masked": ["docker"]}
 
 
 def test_nothing_installed(tmp_path):
-    assert runtimes(str(tmp_path)) == {"runtimes": [], "skipped": [], "masked": []}
+    assert runtimes(str(tmp_path)) == {"runtimes": [], "not_configured": [], "masked": []}
     assert unit_state("k3s.service", str(tmp_path)) is None
 
 

@@ -1,0 +1,231 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""node_trust: every writer in one call, on real files under a temporary root."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+import subprocess
+import tomllib
+
+import pytest
+import yaml
+
+from ansible_collections.anchorage.registry.plugins.module_utils import _runtimes
+from ansible_collections.anchorage.registry.plugins.modules import node_trust
+
+PASSWORD = "node-trust-unit-secret"
+EVERY_RUNTIME = ["docker", "containerd", "k3s", "rke2-agent"]
+
+
+def registries(ca_pem):
+    return [
+        {"host": "10.0.0.5:5000", "insecure": True, "mirrors": ["docker.io"]},
+        {"host": "reg.example:5443", "ca_file": "files/ca.pem", "username": "robot", "password": PASSWORD,
+         "mirrors": ["*"]},
+    ]
+
+
+def args(root, ca_pem, **overrides):
+    result = {"registries": registries(ca_pem), "ca_files": {"files/ca.pem": ca_pem}, "runtimes": EVERY_RUNTIME,
+              "root": str(root), "containerd_config_version": 2, "system_trust": True}
+    result.update(overrides)
+    return result
+
+
+def test_check_mode_then_every_file_in_one_call_then_no_op(run_module, tmp_path, ca_pem):
+    tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
+    check = run_module(node_trust, args(tmp_path, ca_pem), check_mode=True, diff=True)
+    assert check["changed"] is True and not tmp_path.exists()
+    assert check["restart_units"] == ["containerd", "k3s", "rke2-agent"] and check["reload_units"] == ["docker"]
+    first = run_module(node_trust, args(tmp_path, ca_pem), diff=True)
+    assert first["changed"] is True and first["trust_store_changed"] is True
+    assert sorted(first["files"]) == ["ca", "containerd_config", "containerd_hosts", "docker", "docker_auth", "k3s", "rke2"]
+    assert first["files"]["k3s"]["units"] == ["k3s"] and first["files"]["rke2"]["units"] == ["rke2-agent"]
+    daemon = json.loads((tmp_path / "etc/docker/daemon.json").read_text())
+    assert daemon == {"insecure-registries": ["10.0.0.5:5000"], "registry-mirrors": ["http://10.0.0.5:5000"]}
+    # Paths inside the files are the node's, not under root.
+    hosts = tomllib.loads((tmp_path / "etc/containerd/certs.d/_default/hosts.toml").read_text())
+    assert hosts["host"]["https://reg.example:5443"]["ca"] == "/etc/anchorage/registry-ca/reg.example:5443/ca.crt"
+    config = tomllib.loads((tmp_path / "etc/containerd/config.toml").read_text())
+    assert config["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["config_path"] == "/etc/containerd/certs.d"
+    k3s = yaml.safe_load((tmp_path / "etc/rancher/k3s/registries.yaml").read_text())
+    assert k3s["configs"]["reg.example:5443"]["auth"] == {"username": "robot", "password": PASSWORD}
+    assert stat.S_IMODE(os.stat(str(tmp_path / "etc/rancher/rke2/registries.yaml")).st_mode) == 0o600
+    assert (tmp_path / "etc/docker/certs.d/reg.example:5443/ca.crt").read_text() == ca_pem
+    assert (tmp_path / "usr/local/share/ca-certificates/anchorage-registry/reg.example_5443.crt").exists()
+    second = run_module(node_trust, args(tmp_path, ca_pem), diff=True)
+    assert second["changed"] is False and second["restart_units"] == [] and second["reload_units"] == []
+    assert second["trust_store_changed"] is False
+
+
+def test_passwords_and_headers_never_leave_the_module(run_module, tmp_path, ca_pem):
+    tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
+    header = base64.b64encode(("robot:" + PASSWORD).encode()).decode()
+    for check_mode in (True, False):
+        result = json.dumps(run_module(node_trust, args(tmp_path, ca_pem), check_mode=check_mode, diff=True))
+        assert PASSWORD not in result and header not in result
+
+
+def test_bad_input_names_the_option_and_writes_nothing(run_module, tmp_path, ca_pem):
+    tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
+    bad = [{"host": "http://10.0.0.5:5000"}, {"host": "reg.example", "ca": "not a certificate"}]
+    result = run_module(node_trust, args(tmp_path, ca_pem, registries=bad))
+    assert result["failed"] is True
+    assert result["errors"][0].startswith("registries[0].host: 'http://10.0.0.5:5000' is a URL")
+    assert result["errors"][1].startswith("registries[1].ca: is not PEM")
+    assert not tmp_path.exists()
+
+
+def test_a_live_file_it_must_not_edit_is_named_by_its_option(run_module, tmp_path, ca_pem):
+    tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
+    (tmp_path / "etc/docker").mkdir(parents=True)
+    (tmp_path / "etc/docker/daemon.json").write_text('{"log-level": ')
+    result = run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"]))
+    assert result["failed"] is True
+    assert result["msg"].startswith("docker_daemon_json: %s/etc/docker/daemon.json is not valid JSON" % tmp_path)
+
+
+def test_only_the_runtimes_writers_run_and_absent_removes_what_it_wrote(run_module, tmp_path, ca_pem):
+    tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
+    theirs = tmp_path / "etc/docker/daemon.json"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_text('{"log-level": "info", "insecure-registries": ["other.example:5000"]}')
+    first = run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"]))
+    assert sorted(first["files"]) == ["ca", "docker", "docker_auth"] and first["restart_units"] == []
+    assert not (tmp_path / "etc/containerd").exists() and not (tmp_path / "etc/anchorage").exists()
+    absent = run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"], state="absent"))
+    assert absent["changed"] is True and absent["reload_units"] == ["docker"] and absent["trust_store_changed"] is True
+    assert json.loads(theirs.read_text()) == {"log-level": "info", "insecure-registries": ["other.example:5000"],
+                                              "registry-mirrors": []}
+    assert os.listdir(str(tmp_path / "etc/docker/certs.d")) == []
+    assert json.loads((tmp_path / "root/.docker/config.json").read_text()) == {"auths": {}}
+    assert not (tmp_path / "usr/local/share/ca-certificates/anchorage-registry").exists()
+    assert run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"], state="absent"))["changed"] is False
+
+
+def test_runtimes_are_detected_when_not_given(run_module, tmp_path, ca_pem):
+    detect = args(tmp_path / "node", ca_pem)
+    del detect["runtimes"]
+    result = run_module(node_trust, detect, check_mode=True)
+    assert result["runtimes"] == _runtimes.runtimes()["runtimes"]
+    assert result["python_libraries"] == _runtimes.libraries() and result["missing_libraries"] == []
+
+
+def test_the_invocation_logged_on_the_node_masks_only_the_secrets(run_module, tmp_path, monkeypatch, ca_pem):
+    logged = []
+    monkeypatch.setattr("syslog.syslog", lambda *args: logged.append(args[-1]))
+    run_module(node_trust, args(tmp_path / "node", ca_pem), diff=True)
+    (invocation,) = [line for line in logged if line.startswith("Invoked with")]
+    assert PASSWORD not in invocation and "reg.example:5443" in invocation and "'username': 'robot'" in invocation
+
+
+def test_a_missing_library_leaves_only_the_files_needing_it_alone(run_module, tmp_path, monkeypatch, ca_pem):
+    monkeypatch.setattr(_runtimes, "libraries", lambda: {"yaml": False, "tomlkit": True})
+    result = run_module(node_trust, args(tmp_path / "node", ca_pem))
+    assert result["missing_libraries"] == ["yaml"] and "k3s" not in result["files"] and "docker" in result["files"]
+    assert not (tmp_path / "node/etc/rancher").exists() and (tmp_path / "node/etc/docker/daemon.json").exists()
+
+
+@pytest.fixture(scope="module")
+def client_pair(tmp_path_factory):
+    root = tmp_path_factory.mktemp("client")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=node",
+                    "-keyout", str(root / "client.key"), "-out", str(root / "client.cert")], check=True, capture_output=True)
+    return (root / "client.cert").read_text(), (root / "client.key").read_text()
+
+
+def test_a_client_certificate_reaches_every_runtime_and_its_key_never_the_output(run_module, tmp_path, ca_pem,
+                                                                                 client_pair):
+    cert, key = client_pair
+    root = tmp_path / "node"
+    mtls = registries(ca_pem)
+    mtls[1].update(client_cert=cert, client_key=key)
+    result = run_module(node_trust, args(root, ca_pem, registries=mtls), diff=True)
+    body = "".join(key.strip().splitlines()[1:-1])
+    assert body[:40] not in json.dumps(result)
+    for certs_d in ("etc/docker/certs.d", "etc/anchorage/registry-ca"):
+        directory = root / certs_d / "reg.example:5443"
+        assert (directory / "client.cert").read_text() == cert
+        assert stat.S_IMODE(os.stat(str(directory / "client.key")).st_mode) == 0o600
+    hosts = tomllib.loads((root / "etc/containerd/certs.d/reg.example:5443/hosts.toml").read_text())
+    assert hosts["host"]["https://reg.example:5443"]["client"] == [[
+        "/etc/anchorage/registry-ca/reg.example:5443/client.cert", "/etc/anchorage/registry-ca/reg.example:5443/client.key"]]
+    k3s = yaml.safe_load((root / "etc/rancher/k3s/registries.yaml").read_text())
+    assert k3s["configs"]["reg.example:5443"]["tls"] == {
+        "ca_file": "/etc/anchorage/registry-ca/reg.example:5443/ca.crt",
+        "cert_file": "/etc/anchorage/registry-ca/reg.example:5443/client.cert",
+        "key_file": "/etc/anchorage/registry-ca/reg.example:5443/client.key"}
+    # A new key: the diff says the file changed, and shows neither key.
+    new_key = subprocess.run(["openssl", "genrsa", "2048"], check=True, capture_output=True, text=True).stdout
+    mtls[1]["client_key"] = new_key
+    rotated = run_module(node_trust, args(root, ca_pem, registries=mtls), diff=True)
+    assert rotated["changed"] is True
+    shown = json.dumps(rotated)
+    assert body[:40] not in shown and "".join(new_key.strip().splitlines()[1:-1])[:40] not in shown
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"client_key": "KEY"}, "registries[1]: client_cert and client_key go together"),
+    ({"client_cert": "CERT", "client_key": "not a key"}, "registries[1].client_key: is not one PEM private key"),
+])
+def test_bad_client_certificates_are_refused_before_anything_is_written(run_module, tmp_path, ca_pem, client_pair,
+                                                                        change, message):
+    cert, _key = client_pair
+    bad = registries(ca_pem)
+    bad[1].update({name: cert if value == "CERT" else value for name, value in change.items()})
+    result = run_module(node_trust, args(tmp_path / "node", ca_pem, registries=bad))
+    assert result["failed"] is True and result["errors"][0].startswith(message), result["errors"]
+    assert not (tmp_path / "node").exists()
+
+
+def test_docker_nodes_are_logged_in_keeping_other_logins_and_never_showing_the_password(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    config = root / "root/.docker/config.json"
+    config.parent.mkdir(parents=True)
+    config.write_text('{"auths": {"other.example": {"auth": "b3RoZXI6b3RoZXItc2VjcmV0"}}, "credHelpers": {}}')
+    result = run_module(node_trust, args(root, ca_pem, runtimes=["docker"]), diff=True)
+    assert result["files"]["docker_auth"]["changed"] is True and result["reload_units"] == ["docker"]
+    written = json.loads(config.read_text())
+    assert written["credHelpers"] == {} and written["auths"]["other.example"] == {"auth": "b3RoZXI6b3RoZXItc2VjcmV0"}
+    assert written["auths"]["reg.example:5443"] == {"auth": base64.b64encode(("robot:" + PASSWORD).encode()).decode()}
+    shown = json.dumps(result)
+    assert base64.b64encode(("robot:" + PASSWORD).encode()).decode() not in shown and "b3RoZXI6b3RoZXItc2VjcmV0" not in shown
+    again = run_module(node_trust, args(root, ca_pem, runtimes=["docker"]))
+    assert again["changed"] is False
+    out = run_module(node_trust, args(root, ca_pem, runtimes=["docker"], registries=registries(ca_pem)[:1]))
+    assert json.loads(config.read_text())["auths"] == {"other.example": {"auth": "b3RoZXI6b3RoZXItc2VjcmV0"}}
+    assert out["files"]["docker_auth"]["changed"] is True
+
+
+def test_a_registry_address_goes_in_a_managed_block_of_etc_hosts(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    hosts = root / "etc/hosts"
+    hosts.parent.mkdir(parents=True)
+    hosts.write_text("127.0.0.1 localhost\n10.0.0.1 other")  # another writer's line, without a final newline
+    unmapped = run_module(node_trust, args(root, ca_pem, runtimes=[]))
+    assert unmapped["files"]["etc_hosts"]["changed"] is False and hosts.read_text().endswith("other")
+    mapped = registries(ca_pem)
+    mapped[1]["address"] = "10.0.0.9"
+    first = run_module(node_trust, args(root, ca_pem, runtimes=[], registries=mapped), diff=True)
+    assert first["changed"] is True and first["restart_units"] == [] and first["reload_units"] == []
+    assert hosts.read_text() == ("127.0.0.1 localhost\n10.0.0.1 other\n# BEGIN anchorage.registry node_trust\n"
+                                 "10.0.0.9 reg.example\n# END anchorage.registry node_trust\n")
+    assert run_module(node_trust, args(root, ca_pem, runtimes=[], registries=mapped))["changed"] is False
+    run_module(node_trust, args(root, ca_pem, runtimes=[]))
+    assert hosts.read_text() == "127.0.0.1 localhost\n10.0.0.1 other\n"
+    # No file and nothing to map: no empty /etc/hosts is made.
+    assert "etc_hosts" not in run_module(node_trust, args(tmp_path / "bare", ca_pem, runtimes=[]))["files"]
+
+
+def test_an_address_for_a_registry_given_by_address_is_refused(run_module, tmp_path, ca_pem):
+    result = run_module(node_trust, args(tmp_path / "node", ca_pem, registries=[
+        {"host": "10.0.0.5:5000", "insecure": True, "address": "10.0.0.9"}, {"host": "reg.example", "address": "vip"}]))
+    assert result["errors"][0].startswith("registries[0]: address maps a registry name in /etc/hosts")
+    assert result["errors"][1].startswith("registries[1].address: 'vip' is not an IP address")
