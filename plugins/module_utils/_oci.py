@@ -36,6 +36,16 @@ LAYER_FILE = "anchorage-verify.txt"
 LAYER_TEXT = b"anchorage.registry: this image only checks that a registry stores and serves content.\n"
 USER_AGENT = "anchorage.registry-verify"
 
+# The connection options of the modules in the registry_api action group (doc fragment registry_api).
+REGISTRY_API_SPEC = dict(
+    url=dict(type="str", required=True),
+    username=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="int", default=30),
+)
+
 
 class VerifyError(Exception):
     """A failed step; the message names the step and the HTTP status."""
@@ -158,8 +168,9 @@ class Registry(object):
         userpass = ("%s:%s" % (self.username, self.password or "")).encode("utf-8")
         return "Basic " + base64.b64encode(userpass).decode("ascii")
 
-    def _open(self, method, url, data=None, headers=None):
-        """``(status, headers, body)``; HTTP errors are returned, not raised."""
+    def _open(self, method, url, data=None, headers=None, stream=False):
+        """``(status, headers, body)``; HTTP errors are returned, not raised. With ``stream`` a
+        successful answer's body is the open response, for the caller to read and close."""
         headers = dict(headers or {}, **({"Authorization": self.authorization} if self.authorization else {}))
         try:
             response = open_url(
@@ -170,22 +181,26 @@ class Registry(object):
             )
         except HTTPError as exc:
             return exc.code, exc.headers, exc.read() if exc.fp else b""
-        return response.status, response.headers, response.read()
+        return response.status, response.headers, response if stream else response.read()
 
-    def request(self, step, method, path, data=None, headers=None, ok=(200,)):
+    def request(self, step, method, path, data=None, headers=None, ok=(200,), stream=False):
         """Send once, authenticate on a 401 challenge and send again; VerifyError unless the
-        status is in ``ok`` (None: any status). Returns ``(status, headers, body)``."""
+        status is in ``ok`` (None: any status). Returns ``(status, headers, body)``; with
+        ``stream`` the body of a 2xx answer is the open response (large blobs stay out of memory)."""
         url = urljoin(self.url + "/", path)
         try:
-            status, resp_headers, body = self._open(method, url, data, headers)
+            status, resp_headers, body = self._open(method, url, data, headers, stream)
             if status == 401 and self._authenticate(step, resp_headers.get("WWW-Authenticate")):
-                status, resp_headers, body = self._open(method, url, data, headers)
+                status, resp_headers, body = self._open(method, url, data, headers, stream)
         except URLError as exc:
             raise VerifyError("%s: cannot reach %s: %s" % (step, url, getattr(exc, "reason", exc)))
         except (OSError, ValueError) as exc:
             raise VerifyError("%s: %s %s failed: %s" % (step, method, url, exc))
         self.steps.append({"step": step, "method": method, "path": urlparse(url).path, "status": status})
         if ok is not None and status not in ok:
+            if hasattr(body, "read"):
+                with body:
+                    body = body.read(200)
             raise VerifyError("%s: %d %s" % (step, status, error_text(body) or "(no error body)"))
         return status, resp_headers, body
 

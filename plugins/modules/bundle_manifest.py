@@ -1,0 +1,139 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, anchorage.registry contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bundle_manifest
+short_description: Write an offline bundle's package archives and its manifest of versions and checksums
+version_added: 0.1.0
+description:
+  - Runs on the connected machine that builds an offline bundle (the C(anchorage.registry.bundle) role and playbook).
+  - For each architecture, puts the downloaded C(.deb) files and an apt C(Packages) index into one archive,
+    C(packages/<architecture>.tar), the same bytes for the same packages (names sorted, no times or owners), so
+    that an unchanged set of packages leaves the archive as it was.
+  - Writes C(manifest.json) last, listing every package (name, version, architecture, sha256), every image
+    archive and the sha256 and size of each file of the bundle. Hosts check a file against it before they use it.
+extends_documentation_fragment:
+  - anchorage.registry.attributes
+attributes:
+  diff_mode:
+    details: The diff is the manifest's.
+  safe_file_operations:
+    details: Each archive is written to a temp file beside it and renamed; the manifest through the collection's atomic write.
+options:
+  path:
+    description: The bundle's directory.
+    type: path
+    required: true
+  packages:
+    description: The packages asked for; each archive holds them and everything they depend on.
+    type: list
+    elements: str
+    required: true
+  directories:
+    description:
+      - For each architecture (Debian's name, V(amd64) or V(arm64)), the directory its C(.deb) files were downloaded
+        to (apt's naming, C(name_version_arch.deb)).
+    type: dict
+    required: true
+  images:
+    description: The image archives in the bundle (their checksums are read from the files).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: A short name the roles and playbooks refer to the image by, for example V(registry).
+        type: str
+        required: true
+      file:
+        description: The archive's path inside the bundle. Default C(images/<name>.tar).
+        type: str
+      format:
+        description: C(docker-archive) (C(docker load), the images module) or C(oci-archive) (C(ctr import), k3s).
+        type: str
+        choices: [docker-archive, oci-archive]
+        default: docker-archive
+      reference:
+        description: The image's name and tag inside the archive.
+        type: str
+        required: true
+      source:
+        description: Where the archive was copied from.
+        type: str
+        required: true
+author:
+  - anchorage.registry contributors (@anchorage-registry)
+"""
+
+EXAMPLES = r"""
+- name: Write the package archive and the manifest
+  anchorage.registry.bundle_manifest:
+    path: /srv/anchorage-bundle
+    packages: [docker.io, keepalived, skopeo]
+    directories:
+      amd64: /srv/anchorage-bundle.cache/amd64/cache/archives
+      arm64: /srv/anchorage-bundle.cache/arm64/cache/archives
+    images:
+      - name: registry
+        reference: docker.io/library/registry:2.8.3
+        source: docker://docker.io/library/registry:2.8.3
+"""
+
+RETURN = r"""
+manifest:
+  description: The manifest written to C(manifest.json).
+  returned: success
+  type: dict
+  sample:
+    format: 1
+    packages:
+      amd64:
+        file: packages/amd64.tar
+        sha256: 4f2c...
+        size: 131457024
+        requested: [docker.io]
+        debs:
+          - {package: docker.io, version: 20.10.24+dfsg1-1+deb12u1+b6, architecture: amd64,
+             file: docker.io_20.10.24+dfsg1-1+deb12u1+b6_amd64.deb, sha256: 9a1e..., size: 30100000}
+    images:
+      - {name: registry, file: images/registry.tar, format: docker-archive, reference: docker.io/library/registry:2.8.3,
+         source: docker://docker.io/library/registry:2.8.3, sha256: 1c2d..., size: 25000000}
+packages_rebuilt:
+  description: The architectures whose package archive was (or would be) written anew.
+  returned: success
+  type: list
+  elements: str
+  sample: [amd64]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.anchorage.registry.plugins.module_utils._bundle import run_manifest
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            path=dict(type="path", required=True),
+            packages=dict(type="list", elements="str", required=True),
+            directories=dict(type="dict", required=True),
+            images=dict(type="list", elements="dict", default=[], options=dict(
+                name=dict(type="str", required=True),
+                file=dict(type="str"),
+                format=dict(type="str", default="docker-archive", choices=["docker-archive", "oci-archive"]),
+                reference=dict(type="str", required=True),
+                source=dict(type="str", required=True),
+            )),
+        ),
+        supports_check_mode=True,
+    )
+    module.exit_json(**run_manifest(module))
+
+
+if __name__ == "__main__":
+    main()
