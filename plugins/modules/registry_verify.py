@@ -20,6 +20,9 @@ description:
   - The generated image (one tar.gz layer, an OCI config, an OCI manifest) is byte for byte the same on
     every run, so pushing it again leaves the registry as it was. The module therefore never reports a
     change.
+  - With O(cleanup), the test image is deleted again, its blobs unlinked from the repository too, so that
+    the repository leaves the catalog (on S3, Azure and GCS storage). On filesystem storage Distribution
+    keeps the empty directories and lists them; O(filesystem_root) removes them.
   - "Failures name the step and the HTTP status, for example C(push manifest: 401 UNAUTHORIZED authentication required)."
 extends_documentation_fragment:
   - anchorage.registry.attributes.INFO
@@ -63,8 +66,19 @@ options:
     default: true
   cleanup:
     description:
-      - Delete the pushed manifest afterwards. Registries with deletes disabled answer C(405) or
-        C(UNSUPPORTED); that is reported in RV(cleanup), not a failure.
+      - Delete the pushed manifest afterwards, then unlink its blobs from O(repository). Registries with deletes
+        disabled answer C(405) or C(UNSUPPORTED); that is reported in RV(cleanup), not a failure.
+    type: bool
+    default: false
+  filesystem_root:
+    description:
+      - The registry's filesystem storage root as the host the module runs on sees it (the directory that holds
+        C(docker/registry/v2)). After O(cleanup), the repository's directory is removed there when no file is left
+        in it. Only the removal of the verification's own empty directories happens here, so the module still
+        reports no change.
+    type: path
+  require_auth:
+    description: Fail unless C(GET /v2/) without credentials is refused with C(401).
     type: bool
     default: false
   timeout:
@@ -100,6 +114,15 @@ EXAMPLES = r"""
     - name: Pull-only check of an image pushed earlier
       anchorage.registry.registry_verify:
         push: false
+
+- name: Check a registry that must refuse anonymous users, and leave nothing behind on its filesystem storage
+  anchorage.registry.registry_verify:
+    url: http://127.0.0.1:5000
+    username: admin
+    password: "{{ registry_admin_password }}"
+    require_auth: true
+    cleanup: true
+    filesystem_root: /var/lib/anchorage/registry
 """
 
 RETURN = r"""
@@ -130,10 +153,22 @@ mismatches:
   elements: str
   sample: []
 cleanup:
-  description: C(deleted), C(unsupported) (deletes disabled) or C(skipped) (not asked, or check mode).
+  description: C(deleted) (manifest and blobs), C(unsupported) (deletes disabled) or C(skipped) (not asked, or check mode).
   returned: always
   type: str
   sample: deleted
+anonymous_status:
+  description: The status of C(GET /v2/) without credentials (C(401) where authentication is required).
+  returned: always
+  type: int
+  sample: 401
+repository_directory:
+  description:
+    - C(removed), C(absent) (nothing there), C(kept) (files are still linked in it) or C(skipped) (no cleanup, or no
+      O(filesystem_root)).
+  returned: always
+  type: str
+  sample: removed
 steps:
   description: Every HTTP request made, in order, with its status.
   returned: always
@@ -151,7 +186,7 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.anchorage.registry.plugins.module_utils._oci import run_verify
+from ansible_collections.anchorage.registry.plugins.module_utils._verify import run
 
 
 def main():
@@ -166,11 +201,13 @@ def main():
             tag=dict(type="str", default="latest"),
             push=dict(type="bool", default=True),
             cleanup=dict(type="bool", default=False),
+            filesystem_root=dict(type="path"),
+            require_auth=dict(type="bool", default=False),
             timeout=dict(type="int", default=30),
         ),
         supports_check_mode=True,
     )
-    module.exit_json(**run_verify(module))
+    module.exit_json(**run(module))
 
 
 if __name__ == "__main__":

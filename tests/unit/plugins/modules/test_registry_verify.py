@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import urllib.request
 
 from ansible_collections.anchorage.registry.plugins.modules import registry_verify
 
@@ -59,3 +61,43 @@ def test_cleanup_reported(run_module, distribution, htpasswd_distribution, tmp_p
     disabled = distribution()
     result = run_module(registry_verify, dict(args, url=disabled.url, username=None, password=None))
     assert "failed" not in result and result["cleanup"] == "unsupported"
+
+
+def catalog(registry, auth=None):
+    request = urllib.request.Request(registry.url + "/v2/_catalog")
+    if auth:
+        request.add_header("Authorization", "Basic " + base64.b64encode(("%s:%s" % auth).encode()).decode())
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())["repositories"]
+
+
+def test_cleanup_leaves_no_repository(run_module, htpasswd_distribution, tmp_path):
+    root = tmp_path / "storage"
+    registry = htpasswd_distribution({"admin": PASSWORD}, storage={"filesystem": {"rootdirectory": str(root)},
+                                                                   "delete": {"enabled": True}})
+    args = {"url": registry.url, "username": "admin", "password": PASSWORD, "cleanup": True}
+    # Without filesystem_root the API cleanup leaves the empty directories, and the catalog lists them.
+    unlinked = run_module(registry_verify, args)
+    assert unlinked["cleanup"] == "deleted" and unlinked["repository_directory"] == "skipped"
+    assert [s["step"] for s in unlinked["steps"]][-2:] == ["cleanup blob", "cleanup blob"]
+    assert catalog(registry, ("admin", PASSWORD)) == ["anchorage/verify"]
+    other = run_module(registry_verify, dict(args, repository="anchorage/keep", cleanup=False))
+    assert other["repository_directory"] == "skipped"
+    result = run_module(registry_verify, dict(args, filesystem_root=str(root)))
+    assert result["cleanup"] == "deleted" and result["repository_directory"] == "removed" and result["changed"] is False
+    # The test image's repository is gone; another repository under the same parent stays.
+    assert catalog(registry, ("admin", PASSWORD)) == ["anchorage/keep"]
+    kept = run_module(registry_verify, dict(args, repository="anchorage/keep", cleanup=False, push=False,
+                                            filesystem_root=str(root)))
+    assert kept["repository_directory"] == "skipped" and kept["match"] is True
+
+
+def test_require_auth(run_module, distribution, htpasswd_distribution):
+    secured = htpasswd_distribution({"admin": PASSWORD})
+    result = run_module(registry_verify, {"url": secured.url, "username": "admin", "password": PASSWORD,
+                                          "require_auth": True})
+    assert result["anonymous_status"] == 401 and result["match"] is True
+    open_registry = distribution()
+    refused = run_module(registry_verify, {"url": open_registry.url, "require_auth": True})
+    assert refused["failed"] is True and refused["anonymous_status"] == 200
+    assert refused["msg"] == "anonymous ping: 200 without credentials; the registry should refuse them (401)"
+    assert run_module(registry_verify, {"url": open_registry.url})["anonymous_status"] == 200
