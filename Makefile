@@ -24,6 +24,7 @@ unexport AWS_CA_BUNDLE
 .PHONY: help
 help:
 	@echo "make demo | demo-down | test | lint | sanity | unit | build | molecule [SCENARIO=name] | venv | lab-images"
+	@echo "make docs-lint | docsite | changelog-lint | ee | matrix | conformance | awx"
 
 $(VENV)/.stamp: requirements/controller.txt requirements/test.txt
 	python3 -m venv $(VENV)
@@ -99,8 +100,49 @@ molecule: venv lab-images
 	  molecule test -s $$s; \
 	done
 
+# The guides in docs/*.md rendered to the docsite's RST pages (docs/docsite/rst).
+.PHONY: docsite
+docsite: venv
+	python lab/docsite.py
+
+# antsibull-docs lint of plugin and extra docs, the RST pages current, the docsite built.
+.PHONY: docs-lint
+docs-lint: venv
+	bash lab/docs-lint.sh
+
+# antsibull-changelog lint, and the release on a copy of the collection (the checkout stays as it is).
+.PHONY: changelog-lint
+changelog-lint: venv
+	bash lab/changelog-lint.sh
+
+# The execution environment's build context (ansible-builder create) around the release tarball;
+# the image needs a base image these machines cannot pull.
+.PHONY: ee
+ee: build
+	bash lab/ee.sh
+
+# The OCI conformance suite (Go, lab/conformance) against Distribution configured as the registry
+# role configures it; docs/conformance.md says which parts pass.
+.PHONY: conformance
+conformance: venv host-deps
+	bash lab/conformance/run.sh
+
+# Unit tests on every other supported ansible-core minor, sanity in full on the newest, and on the
+# oldest validate-modules and the target Python 3.8 compile/import tests (lab/version-matrix.sh;
+# make unit and make sanity run 2.19).
+.PHONY: matrix
+matrix: venv host-deps prism
+	bash lab/version-matrix.sh
+
+# Jobs as AWX runs them: ansible-runner with a private data directory per job (tests/awx).
+.PHONY: awx
+awx: venv host-deps prism
+	$(PY) -m pytest -q -p no:cacheprovider tests/awx
+
+# `matrix` (other ansible-core minors) and `conformance` take 20-30 minutes more than CI's budget
+# leaves: they run on their own (make matrix, make conformance), not in make test.
 .PHONY: test
-test: lint sanity unit build molecule
+test: lint docs-lint changelog-lint ee sanity unit build awx molecule
 
 .PHONY: demo
 demo: venv lab-images

@@ -25,6 +25,11 @@ attributes:
   safe_file_operations:
     description: Uses Ansible's strict file operation functions to ensure proper permissions and avoid data corruption.
     support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
+    details: Tested on Debian 12 (bookworm), the only system the lab has.
 """
 
     # Modules that only compute or read and never change the target.
@@ -42,4 +47,9 @@ attributes:
   idempotent:
     description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: posix
+    details: Tested on Debian 12 (bookworm), the only system the lab has.
 """

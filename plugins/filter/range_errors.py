@@ -16,7 +16,6 @@ description:
   - A string of digits (a templated value) counts as the number it spells.
 author:
   - anchorage.registry contributors (@anchorage-registry)
-positional: _input
 options:
   _input:
     description: The numbers, each C(name), C(value), C(low), C(high) and optionally C(unit).

@@ -54,7 +54,7 @@ SECTIONS = (
     "log", "storage", "auth", "middleware", "reporting", "http", "notifications", "redis",
     "health", "proxy", "compatibility", "validation", "catalog", "tags",
 )
-STORAGE_DRIVERS = ("azure", "filesystem", "gcs", "inmemory", "s3")
+STORAGE_DRIVERS = ("azure", "filesystem", "gcs", "inmemory", "oss", "s3", "swift")
 AUTH_PROVIDERS = ("htpasswd", "silly", "token")
 # Sections the module declares with suboptions (so http.secret and proxy.password are no_log):
 # Ansible hands them over with every unset key as None.
@@ -85,6 +85,12 @@ def _chunk_errors(multiple, minimum):
     return check
 
 
+def _swift_rootdirectory_errors(value, where):
+    # Distribution 2.8's configuration.md example shows it, but the swift driver has no such
+    # parameter and ignores it: objects would land at the container's root.
+    return ["%s: the swift driver ignores rootdirectory; its object name prefix is storage.swift.prefix" % where]
+
+
 def _inmemory_errors(value, where):
     return [] if value in (None, {}) else ["%s: the inmemory driver takes no parameters" % where]
 
@@ -105,6 +111,8 @@ SPAN = dict(DURATION, check=_not_negative)
 PERIOD = dict(DURATION, check=_positive)
 # S3's multipart limits, which Distribution's s3 driver enforces at start.
 S3_PART = dict(INT, min=5 << 20, max=5 << 30)
+# The swift driver turns a tenant (id) given as a number, as an environment variable gives it, into a string.
+TENANT = {"type": ["str", "int"]}
 
 
 def _purging_errors(value, where):
@@ -167,6 +175,23 @@ _DRIVERS = {
         "rootdirectory": string(), "chunksize": dict(INT, check=_chunk_errors(256 * 1024, 256 * 1024)),
         "disablekeepalives": BOOL,
     }, required=["bucket"]),
+    # Distribution 2.8's OpenStack Swift and Alibaba Cloud OSS drivers (gone in 3.0): the keys their
+    # FromParameters read, the ones they require, and their minimum chunk sizes.
+    "swift": mapping({
+        "username": string(), "password": SECRET, "authurl": string(check=_url), "tenant": TENANT,
+        "tenantid": TENANT, "domain": string(), "domainid": string(), "tenantdomain": string(),
+        "tenantdomainid": string(), "trustid": string(), "region": string(),
+        "authversion": dict(INT, choices=[0, 1, 2, 3]), "container": string(), "prefix": string(),
+        "endpointtype": string(choices=["public", "internal", "admin"]), "insecureskipverify": BOOL,
+        "chunksize": dict(INT, min=1 << 20), "secretkey": SECRET, "accesskey": string(),
+        "tempurlcontainerkey": BOOL, "tempurlmethods": STRINGS,
+        "rootdirectory": {"type": "any", "check": _swift_rootdirectory_errors},
+    }, required=["username", "password", "authurl", "container"]),
+    "oss": mapping({
+        "accesskeyid": string(), "accesskeysecret": SECRET, "region": string(), "endpoint": string(),
+        "internal": BOOL, "bucket": string(), "encrypt": BOOL, "secure": BOOL,
+        "chunksize": dict(INT, min=5 << 20), "rootdirectory": string(),
+    }, required=["accesskeyid", "accesskeysecret", "region", "bucket"]),
     "inmemory": {"type": "any", "check": _inmemory_errors},
 }
 

@@ -16,14 +16,15 @@ description:
   - Distribution silently ignores keys it does not know. This module knows every key that
     Distribution's configuration reference documents and rejects any other key, naming its full
     path (for example C(storage.s3.regon)), before anything is written.
-  - Also checked before writing, exactly one storage driver (C(filesystem), C(s3), C(azure), C(gcs)
-    or C(inmemory)); at most one auth provider; C(proxy.remoteurl) is an http(s) URL; C(http.addr)
+  - Also checked before writing, exactly one storage driver (C(filesystem), C(s3), C(azure), C(gcs),
+    C(swift), C(oss) or C(inmemory)); at most one auth provider; C(proxy.remoteurl) is an http(s) URL; C(http.addr)
     has a port from 1 to 65535; C(http.tls) has certificate and key together; durations (C(ttl),
     C(interval), C(age), C(timeout)...) are Go durations such as C(10s) or C(168h).
   - Also checked, what Distribution needs at start and not only at parse time. No duration may be
     negative (a negative health check interval makes Distribution 2.8 panic at start; V(0) is its
     default). C(storage.maintenance.uploadpurging) needs C(age), C(interval) and C(dryrun) together
-    unless C(enabled=false), with C(age) and C(interval) above 0. S3 part sizes are within S3's limits.
+    unless C(enabled=false), with C(age) and C(interval) above 0. S3 part sizes are within S3's limits;
+    Swift and OSS chunk sizes are at least their drivers' minimums (1 MiB, 5 MiB).
   - When C(http.tls.certificate) and C(http.tls.key) are both files on the target, they must be
     readable and one pair (compared with C(openssl) when the target has it). Paths found nowhere on
     the target are the paths inside a container and are not read; the P(anchorage.registry.registry#role)
@@ -31,6 +32,7 @@ description:
   - The file is rendered with a stable key order. When the existing file already holds the same
     settings (even formatted differently) it is left untouched.
   - Secrets (C(http.secret), C(proxy.password), C(storage.s3.secretkey), C(storage.azure.accountkey),
+    C(storage.swift.password), C(storage.oss.accesskeysecret),
     C(redis.password), notification and health check headers, ...) are masked in the returned
     C(config) and in the diff. A changed secret shows as a different tag next to the mask.
 extends_documentation_fragment:
@@ -48,9 +50,13 @@ options:
     required: true
   storage:
     description:
-      - The C(storage) section. Exactly one driver key (C(filesystem), C(s3), C(azure), C(gcs), C(inmemory))
-        with its parameters, plus optionally C(delete), C(redirect), C(cache), C(maintenance) (C(uploadpurging),
-        C(readonly)) and C(tag).
+      - The C(storage) section. Exactly one driver key (C(filesystem), C(s3), C(azure), C(gcs), C(swift),
+        C(oss), C(inmemory)) with its parameters, plus optionally C(delete), C(redirect), C(cache), C(maintenance)
+        (C(uploadpurging), C(readonly)) and C(tag).
+      - C(swift) (OpenStack Swift) and C(oss) (Alibaba Cloud OSS) exist in Distribution 2.8 only (the
+        C(registry:2) image); 3.0 removed them. Debian's C(docker-registry) package has C(swift) but neither
+        C(oss) nor C(azure). The swift driver's object name prefix is C(prefix); it ignores C(rootdirectory),
+        which is refused.
     type: dict
     required: true
   auth:

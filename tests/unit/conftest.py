@@ -23,9 +23,9 @@ import time
 
 import pytest
 
+from ansible.module_utils.common.parameters import PASS_VARS
+from module_args import patch_module_args
 from processes import stop_process
-
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.anchorage.registry.plugins.module_utils._distribution import (
     build_config,
@@ -35,6 +35,9 @@ from ansible_collections.anchorage.registry.plugins.module_utils._distribution i
 from ansible_collections.anchorage.registry.plugins.module_utils._htpasswd import hash_password, update_entries
 
 REGISTRY_BINARY = "/usr/bin/docker-registry"  # Debian's package of CNCF Distribution (2.8.2)
+# ansible-core 2.21 returns a module's invocation only when asked (INJECT_INVOCATION, default off);
+# the tests read what it would show, so they ask. Older cores always return it.
+INJECT_INVOCATION = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}
 START_TIMEOUT = 10.0
 
 
@@ -63,7 +66,8 @@ def run_module(capsys, tmp_path):
     """``run(module, args, check_mode=False, diff=False)`` -> the module's result dict."""
 
     def run(module, args, check_mode=False, diff=False):
-        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_remote_tmp=str(tmp_path))
+        args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff, _ansible_remote_tmp=str(tmp_path),
+                    **INJECT_INVOCATION)
         with patch_module_args(args):
             with pytest.raises(SystemExit):
                 module.main()

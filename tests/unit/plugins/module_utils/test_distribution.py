@@ -8,7 +8,9 @@ from __future__ import annotations
 import copy
 import os
 import subprocess
+import threading
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -56,6 +58,19 @@ DRIVERS = {
             "client_x509_cert_url": "http://example.com/c",
         },
     },
+    "swift": {
+        "username": "swift-user", "password": "swift-password", "authurl": "https://keystone.example:5000/v3",
+        "tenant": "registry", "tenantid": 12345, "domain": "default", "domainid": "d1", "tenantdomain": "default",
+        "tenantdomainid": "d1", "trustid": "t1", "region": "RegionOne", "authversion": 3, "container": "registry",
+        "prefix": "/swift/prefix", "endpointtype": "internal", "insecureskipverify": False, "chunksize": 20971520,
+        "secretkey": "swift-tempurl-key", "accesskey": "hp-access", "tempurlcontainerkey": True,
+        "tempurlmethods": ["GET", "HEAD"],
+    },
+    "oss": {
+        "accesskeyid": "LTAI", "accesskeysecret": "oss-secret", "region": "oss-cn-hangzhou",
+        "endpoint": "oss-cn-hangzhou-internal.aliyuncs.com", "internal": True, "bucket": "registry", "encrypt": True,
+        "secure": True, "chunksize": 10485760, "rootdirectory": "/oss",
+    },
     "inmemory": None,
 }
 
@@ -80,14 +95,18 @@ def test_every_documented_driver_parameter_is_accepted(driver):
 
 @pytest.mark.parametrize("driver, key", [
     ("filesystem", "rootdir"), ("s3", "regon"), ("azure", "acountname"), ("gcs", "bukket"),
+    ("swift", "authurI"), ("oss", "accesskey"),
 ])
 def test_unknown_driver_parameter_is_named_with_its_path(driver, key):
     storage = {driver: dict(copy.deepcopy(DRIVERS[driver]), **{key: "x"})}
     assert_one_error(errors_for(storage=storage), "storage.%s.%s: unknown key" % (driver, key))
 
 
-@pytest.mark.parametrize("driver, missing", [("s3", "bucket"), ("s3", "region"), ("azure", "container"),
-                                             ("azure", "accountname"), ("gcs", "bucket")])
+@pytest.mark.parametrize("driver, missing", [
+    ("s3", "bucket"), ("s3", "region"), ("azure", "container"), ("azure", "accountname"), ("gcs", "bucket"),
+    ("swift", "username"), ("swift", "password"), ("swift", "authurl"), ("swift", "container"),
+    ("oss", "accesskeyid"), ("oss", "accesskeysecret"), ("oss", "region"), ("oss", "bucket"),
+])
 def test_required_driver_parameters(driver, missing):
     params = copy.deepcopy(DRIVERS[driver])
     del params[missing]
@@ -102,8 +121,10 @@ def test_exactly_one_driver():
 
 
 def test_unknown_driver_is_named():
-    errors = errors_for(storage={"swift": {"container": "c"}})
-    assert errors[0].startswith("storage.swift: unknown storage driver or key (drivers: azure, filesystem, gcs")
+    # rados, a driver of Distribution 2.4, is gone from 2.8.
+    errors = errors_for(storage={"rados": {"poolname": "registry"}})
+    assert errors[0].startswith("storage.rados: unknown storage driver or key (drivers: azure, filesystem, gcs, "
+                                "inmemory, oss, s3, swift;")
     assert errors[1].startswith("storage: one storage driver is required")
 
 
@@ -138,6 +159,23 @@ def test_storage_sub_sections():
 ])
 def test_storage_sub_section_errors(patch, start):
     assert_one_error(errors_for(storage=dict(FILESYSTEM, **patch)), start)
+
+
+def test_swift_rootdirectory_is_refused_for_prefix():
+    storage = {"swift": dict(DRIVERS["swift"], rootdirectory="/registry")}
+    assert errors_for(storage=storage) == [
+        "storage.swift.rootdirectory: the swift driver ignores rootdirectory; its object name prefix is storage.swift.prefix"]
+
+
+@pytest.mark.parametrize("driver, key, value, start", [
+    ("swift", "chunksize", (1 << 20) - 1, "storage.swift.chunksize: 1048575 is below the minimum 1048576"),
+    ("oss", "chunksize", (5 << 20) - 1, "storage.oss.chunksize: 5242879 is below the minimum 5242880"),
+    ("swift", "authversion", 4, "storage.swift.authversion: 4 is not one of 0, 1, 2, 3"),
+    ("swift", "endpointtype", "private", "storage.swift.endpointtype: 'private' is not one of"),
+    ("oss", "secure", "yes", "storage.oss.secure: must be a boolean"),
+])
+def test_swift_and_oss_values(driver, key, value, start):
+    assert_one_error(errors_for(storage={driver: dict(DRIVERS[driver], **{key: value})}), start)
 
 
 def test_s3_and_gcs_chunk_sizes():
@@ -407,6 +445,14 @@ def test_azure_and_gcs_secrets():
     assert secret_values(gcs) == ["gcs-key"]
 
 
+def test_swift_and_oss_secrets():
+    swift = build_config({"storage": {"swift": copy.deepcopy(DRIVERS["swift"])}})
+    assert sorted(secret_values(swift)) == ["swift-password", "swift-tempurl-key"]
+    oss = build_config({"storage": {"oss": copy.deepcopy(DRIVERS["oss"])}})
+    assert secret_values(oss) == ["oss-secret"]
+    assert masked(oss)["storage"]["oss"] == dict(DRIVERS["oss"], accesskeysecret=MASK)
+
+
 def test_masked_diff_never_shows_secrets_but_shows_a_changed_one():
     before = render(secrets_config("old-secret"))
     diff = masked_diff("/etc/registry/config.yml", before, secrets_config("new-secret"))
@@ -451,6 +497,60 @@ def test_distribution_starts_with_a_rendered_config_and_applies_it(distribution,
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % free_port, timeout=5) as response:
         assert b"registry_" in response.read()
     assert '"service":"anchorage-test"' in registry.log()
+
+
+@pytest.fixture
+def swift_auth():
+    """A loopback stand-in for Swift's v1 auth and container HEAD: what Distribution's swift driver
+    asks at start. ``(url, requests)``; each request is (method, path, headers)."""
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _answer(self, status, headers):
+            requests.append((self.command, self.path, dict(self.headers)))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_GET(self):
+            if self.path == "/auth/v1.0":
+                storage_url = "http://127.0.0.1:%d/v1/AUTH_anchorage" % self.server.server_port
+                self._answer(200, {"X-Storage-Url": storage_url, "X-Auth-Token": "swift-token"})
+            else:
+                self._answer(404, {})
+
+        def do_HEAD(self):
+            found = self.path == "/v1/AUTH_anchorage/registry"
+            self._answer(204 if found else 404, {"X-Container-Object-Count": "0", "X-Container-Bytes-Used": "0"})
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d/auth/v1.0" % server.server_port, requests
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+def test_distribution_reads_a_rendered_swift_config(distribution, swift_auth):
+    # Debian's Distribution 2.8.2 has the swift driver (not oss): it authenticates with the rendered
+    # credentials and finds the container before it listens.
+    authurl, requests = swift_auth
+    registry = distribution(storage={"swift": {
+        "username": "swift-user", "password": "swift-password", "authurl": authurl, "authversion": 1,
+        "container": "registry", "prefix": "/anchorage", "chunksize": 1 << 20,
+    }})
+    with urllib.request.urlopen(registry.url + "/v2/", timeout=5) as response:
+        assert response.status == 200
+    auth = [headers for method, path, headers in requests if path == "/auth/v1.0"]
+    assert auth and auth[0]["X-Auth-User"] == "swift-user" and auth[0]["X-Auth-Key"] == "swift-password"
+    heads = [headers for method, path, headers in requests if method == "HEAD"]
+    assert heads and heads[0]["X-Auth-Token"] == "swift-token", requests
 
 
 # --- what Distribution needs at start, not only at parse -------------------------------------

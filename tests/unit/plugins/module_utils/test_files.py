@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
+from module_args import patch_module_args
 
 from ansible_collections.anchorage.registry.plugins.module_utils._files import (
     apply_text,

@@ -40,7 +40,12 @@ def shape(spec):
 
 
 def test_the_options_are_kubernetes_cores():
-    assert shape(auth.K8S_AUTH_SPEC) == shape(upstream.AUTH_ARG_SPEC)
+    ours, theirs = shape(auth.K8S_AUTH_SPEC), shape(upstream.AUTH_ARG_SPEC)
+    # kubernetes.core 6 (the ansible 14 package) dropped no_log on kubeconfig and masks a mapping's
+    # credentials itself; ours stays no_log, so the invocation logged on the target never holds them.
+    assert ours["kubeconfig"]["no_log"] is True
+    theirs["kubeconfig"]["no_log"] = True
+    assert ours == theirs
 
 
 def upstream_variables(option):

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from ansible.module_utils.testing import patch_module_args
+from module_args import patch_module_args
 
 from ansible_collections.anchorage.registry.plugins.module_utils._module import SecretMaskingModule, no_log_strings
 

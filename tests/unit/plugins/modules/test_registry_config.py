@@ -113,7 +113,7 @@ def test_mode_owner_and_backup(run_module, tmp_path):
 
 
 @pytest.mark.parametrize("overrides, named", [
-    ({"storage": {"swift": {"container": "c"}}}, "storage.swift: unknown storage driver"),
+    ({"storage": {"rados": {"poolname": "registry"}}}, "storage.rados: unknown storage driver"),
     ({"storage": {"s3": {"regon": "eu", "bucket": "b", "region": "eu"}}}, "storage.s3.regon: unknown key"),
     ({"storage": {"filesystem": {"rootdirectory": "/r"}, "inmemory": None}}, "storage: configure only one storage driver"),
     ({"proxy": {"username": "u"}}, "proxy.remoteurl: is required"),
