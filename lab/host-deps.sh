@@ -6,7 +6,7 @@ set -euo pipefail
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 
-PACKAGES=(docker.io debootstrap skopeo docker-registry apache2-utils keepalived openssl)
+PACKAGES=(docker.io debootstrap skopeo docker-registry apache2-utils keepalived haproxy openssl)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

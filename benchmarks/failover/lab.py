@@ -41,7 +41,7 @@ class Cluster(object):
     """Registry nodes sharing a VIP, and a client container that runs probe.py."""
 
     def __init__(self, nodes, client, vip, port=5000, header="X-Anchorage-Node", instance="REGISTRY",
-                 container="anchorage-registry", probe="/root/probe.py"):
+                 container="anchorage-registry", probe="/root/probe.py", repository=None, credentials=None):
         self.nodes = tuple(nodes)
         self.client = client
         self.vip = vip
@@ -51,6 +51,9 @@ class Cluster(object):
         self.instance = instance
         self.container = container
         self.probe = probe
+        # With a repository, measure() also runs a client pulling it through the VIP.
+        self.repository = repository
+        self.credentials = credentials
 
     def on(self, node, *argv, **kwargs):
         return run(["docker", "exec", node] + list(argv), **kwargs)
@@ -87,15 +90,37 @@ class Cluster(object):
     def other(self, node):
         return [item for item in self.nodes if item != node][0]
 
-    def measure(self, failure, limit=60):
-        """Run ``failure()`` while the client probes the VIP.
+    def puller(self, seconds):
+        """A client pulling ``repository`` through the VIP for ``seconds`` (probe.py pull), once it pulled once."""
+        argv = ["docker", "exec", self.client, "python3", self.probe, "pull", "http://%s:%d" % (self.vip, self.port),
+                self.repository, str(seconds)] + ([self.credentials] if self.credentials else [])
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        if process.stdout.readline().strip() != "ready":
+            process.kill()
+            raise AssertionError("the pulling client could not pull %s through the VIP" % self.repository)
+        return process
+
+    @staticmethod
+    def pulled(process, seconds):
+        """The pulling client's counts once it ends: pulls, requests, failed, failed_at."""
+        try:
+            return json.loads(process.stdout.readline())
+        finally:
+            process.wait(timeout=seconds)
+
+    def measure(self, failure, limit=60, pull_seconds=8, outage=False):
+        """Run ``failure()`` while the client probes the VIP (and, with a repository, pulls through it).
 
         Returns the probe's result (``old``, ``new``: the nodes that answered before and after;
         ``last_ok``, ``gone``, ``back``: times) plus ``from_failure``: seconds from the call of
-        ``failure`` to the first answer from the other node through the VIP.
+        ``failure`` to the first answer from the other node through the VIP, and with a
+        repository ``failed_requests``: the requests the pulling client saw fail meanwhile. With
+        ``outage`` (behind a load balancer every node answers in turn) the first answer after the
+        answers stopped counts, from whichever node.
         """
-        probe = subprocess.Popen(["docker", "exec", self.client, "python3", self.probe, self.url, self.header, str(limit)],
-                                 stdout=subprocess.PIPE, text=True)
+        puller = self.puller(pull_seconds) if self.repository else None
+        probe = subprocess.Popen(["docker", "exec", self.client, "python3", self.probe, self.url, self.header, str(limit)]
+                                 + (["outage"] if outage else []), stdout=subprocess.PIPE, text=True)
         try:
             ready = probe.stdout.readline().strip()
             assert ready == "ready", "the probe saw no steady answers through the VIP"
@@ -103,13 +128,31 @@ class Cluster(object):
             failure()
             result = json.loads(probe.stdout.readline())
             probe.wait(timeout=limit)
+            if puller:
+                result["failed_requests"] = self.pulled(puller, pull_seconds + 30)["failed"]
         finally:
-            if probe.poll() is None:
-                probe.kill()
-                probe.wait(timeout=10)
+            for process in (probe, puller):
+                if process and process.poll() is None:
+                    process.kill()
+                    process.wait(timeout=10)
         assert result["new"], "no node answered through the VIP after the failure: %s" % result
         result["from_failure"] = result["back"] - failed_at
         return result
+
+    def burn(self, seconds, count=1):
+        """``count`` busy loops in every node, each ending by itself after ``seconds``."""
+        for node in self.nodes:
+            for _ in range(count):
+                run(["docker", "exec", "-d", node, "timeout", str(int(seconds)), "sh", "-c", "while :; do :; done"])
+
+    def vip_moves(self, since):
+        """How often a node became MASTER since the epoch time ``since``, from keepalived's journal."""
+        moves = 0
+        for node in self.nodes:
+            out = self.on(node, "journalctl", "-u", "keepalived", "--no-pager", "-o", "cat", "--since", "@%d" % int(since),
+                          check=False).stdout
+            moves += sum(1 for line in out.splitlines() if "Entering MASTER STATE" in line)
+        return moves
 
     def kill_node(self, node):
         run(["docker", "kill", node])

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Turns host names and addresses into C(DNS:name) and C(IP:address) entries for
     M(community.crypto.openssl_csr), each once, in the order given.
-  - A value of a O(_input[].strict) source that is neither a DNS name (the leftmost label may be C(*))
+  - A value of a strict source (C(_input[].strict)) that is neither a DNS name (the leftmost label may be C(*))
     nor an IP address is an error starting with that source's option (C(option[i]) for a list);
     other sources (host facts) drop such values silently.
 author:

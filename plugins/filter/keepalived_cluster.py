@@ -10,7 +10,7 @@ name: keepalived_cluster
 short_description: Router ids and VRRPv2 passwords a keepalived cluster shares
 version_added: 0.1.0
 description:
-  - For each VRRP instance of the M(anchorage.registry.keepalived) role, the C(virtual_router_id) and
+  - For each VRRP instance of the P(anchorage.registry.keepalived#role) role, the C(virtual_router_id) and
     C(auth_pass) every node must use. A value given in the instance wins, else the one read back from a
     node (the output of P(anchorage.registry.keepalived_settings#filter)), else a new one, once for the
     cluster (run it with C(run_once)).
@@ -18,6 +18,7 @@ description:
     password (VRRPv2 only) is 8 random letters and digits.
 author:
   - anchorage.registry contributors (@anchorage-registry)
+positional: live, version
 options:
   _input:
     description: The instances (C(keepalived_instances)), each with at least a C(name).

@@ -10,13 +10,16 @@ name: keepalived_host_instances
 short_description: One host's VRRP instances for anchorage.registry.keepalived_config
 version_added: 0.1.0
 description:
-  - Turns the M(anchorage.registry.keepalived) role's instances into one host's
+  - Turns the P(anchorage.registry.keepalived#role) role's instances into one host's
     O(anchorage.registry.keepalived_config#module:instances) option - O(defaults), then each instance's own
     keys, then the values the cluster shares (from P(anchorage.registry.keepalived_cluster#filter)).
   - "An instance without a priority gets O(priority_base) - O(priority_step) x the host's position in O(hosts),
     rotated by the instance's position in the list, so several instances' masters are spread over the nodes."
+  - The role-wide numbers are checked first, each error naming its role variable - C(keepalived_advert_int) for the
+    VRRP version, C(keepalived_priority_base) and C(keepalived_priority_step) (1-254 for every host).
 author:
   - anchorage.registry contributors (@anchorage-registry)
+positional: cluster, hosts, host, defaults, priority_base, priority_step
 options:
   _input:
     description: The instances (C(keepalived_instances)).
@@ -48,6 +51,13 @@ options:
     description: Priority difference between consecutive hosts.
     type: int
     required: true
+  tracks:
+    description:
+      - The track files of the checks' containers (P(anchorage.registry.keepalived_track_files#filter)), named after
+        their checks. An instance tracks the file of every check in its C(track_scripts).
+    type: list
+    elements: dict
+    default: []
 """
 
 EXAMPLES = r"""
@@ -62,7 +72,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The instances, each with its C(priority), C(virtual_router_id) and C(auth_pass).
+  description: The instances, each with its C(priority), C(virtual_router_id), C(auth_pass) and C(track_files).
   type: list
   elements: dict
 """
@@ -72,11 +82,11 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.anchorage.registry.plugins.module_utils._keepalived_plan import host_instances
 
 
-def keepalived_host_instances(instances, cluster, hosts, host, defaults, priority_base, priority_step):
+def keepalived_host_instances(instances, cluster, hosts, host, defaults, priority_base, priority_step, tracks=None):
     try:
-        return host_instances(instances, cluster, list(hosts), host, defaults, priority_base, priority_step)
-    except ValueError:
-        raise AnsibleFilterError("keepalived_host_instances: %s is not one of the hosts %s" % (host, list(hosts)))
+        return host_instances(instances, cluster, list(hosts), host, defaults, priority_base, priority_step, tracks)
+    except ValueError as exc:
+        raise AnsibleFilterError(str(exc))
     except KeyError as exc:
         raise AnsibleFilterError("keepalived_host_instances: the cluster has no instance %s" % exc)
 

@@ -10,16 +10,19 @@ name: keepalived_scripts
 short_description: HTTP health checks as scripts for anchorage.registry.keepalived_config
 version_added: 0.1.0
 description:
-  - Turns the M(anchorage.registry.keepalived) role's C(keepalived_checks) into the
+  - Turns the P(anchorage.registry.keepalived#role) role's C(keepalived_checks) into the
     O(anchorage.registry.keepalived_config#module:scripts) option, one C(vrrp_script) per check running the
     role's C(keepalived-check-http) with the check's status codes, timeout, reject pattern, TLS settings
     and URL. The checks start failed (C(init_fail)).
   - An argument with spaces is single-quoted, so that keepalived passes it as one argument. One with a
     quote, a backslash or a control character is refused, naming it - keepalived before and after 2.3.2
     read those differently.
-  - Every problem is reported at once, each naming the check (C(keepalived_checks[1].url)).
+  - Every problem is reported at once, each naming the check (C(keepalived_checks[1].url)) or the role
+    variable (C(keepalived_check_interval) 1-4294 seconds, C(keepalived_check_timeout) 1-4294 seconds,
+    C(keepalived_check_fall) and C(keepalived_check_rise) 1-1000000; C(status_codes) 100-599).
 author:
   - anchorage.registry contributors (@anchorage-registry)
+positional: kinds, command, defaults
 options:
   _input:
     description: The health checks (C(keepalived_checks)).

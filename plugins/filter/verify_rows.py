@@ -11,7 +11,7 @@ short_description: What the verification checks of each registry host and VIP
 version_added: 0.1.0
 description:
   - Turns the registry role's variables of every registry host, and every keepalived VIP in front of some of
-    them, into the rows the P(anchorage.registry.verify#playbook) playbook checks and prints.
+    them, into the rows the C(anchorage.registry.verify) playbook checks and prints.
 author:
   - anchorage.registry contributors (@anchorage-registry)
 positional: vips

@@ -8,9 +8,11 @@
 """keepalived.conf from typed options: check, resolve interfaces, render, read back.
 
 Checks, resolution and rendering are pure functions of the options and the host's addresses
-(``ip -json address show``); ``KeepalivedConfig`` describes the file to the shared pipeline
-(``_config_file``), which probes the host, runs ``keepalived --config-test`` and writes. The role
-reads live configs back with ``parse_settings`` (through the ``keepalived_settings`` filter) to keep a cluster's router ids
+(the ``addresses`` option, else ``ip -json address show`` on the host); ``KeepalivedConfig``
+describes the file to the shared pipeline (``_config_file``), which probes the host, runs
+``keepalived --config-test`` and writes. Given the addresses, the checks need nothing from the
+host: the role runs them on the controller. The role reads live configs back with
+``parse_settings`` (through the ``keepalived_settings`` filter) to keep a cluster's router ids
 and passwords.
 """
 
@@ -34,10 +36,13 @@ _BAD_IN_QUOTES = re.compile(r"[\"\n\r]")
 _PASSWORD = re.compile(r"^[A-Za-z0-9_.:@%+=/-]{1,8}$")
 NOTIFY_KEYS = ("notify_master", "notify_backup", "notify_fault", "notify_stop", "notify")
 # (option, lowest, highest, unit, whole number) of the numbers keepalived range-checks.
-_SCRIPT_NUMBERS = (("interval", 1, 4294, "", True), ("timeout", 1, 4294, "", True), ("fall", 1, 1000000, "", True),
-                   ("rise", 1, 1000000, "", True), ("weight", -254, 254, "", True))
-_INSTANCE_NUMBERS = (("virtual_router_id", 1, 255, "", True), ("priority", 1, 254, "", True),
+# Priorities a VRRP router that does not own the address may have (255 is the owner's).
+PRIORITY = (1, 254)
+SCRIPT_NUMBERS = (("interval", 1, 4294, "seconds", True), ("timeout", 1, 4294, "seconds", True), ("fall", 1, 1000000, "", True),
+                  ("rise", 1, 1000000, "", True), ("weight", -254, 254, "", True))
+_INSTANCE_NUMBERS = (("virtual_router_id", 1, 255, "", True), ("priority", PRIORITY[0], PRIORITY[1], "", True),
                      ("preempt_delay", 0, 1000, "seconds", False))
+_TRACK_FILE_NUMBERS = (("weight", -254, 254, "", True),)
 
 
 def parse_addresses(ip_json):
@@ -53,6 +58,30 @@ def parse_addresses(ip_json):
                 continue
             addrs.append(ipaddress.ip_interface("%s/%s" % (info["local"], info.get("prefixlen", 32))))
     return result
+
+
+def given_addresses(addresses):
+    """``(addresses, errors)``: the ``addresses`` option (``{ifname: [CIDR, ...]}``) as ``parse_addresses`` gives them."""
+    result = {}
+    errors = []
+    if not isinstance(addresses, dict):
+        return result, ["addresses: must map interface names to lists of addresses in CIDR form"]
+    for name, texts in sorted(addresses.items()):
+        if not isinstance(texts, list):
+            errors.append("addresses.%s: must be a list of addresses in CIDR form (e.g. [10.0.0.11/24])" % name)
+            continue
+        result[name] = []
+        for index, text in enumerate(texts):
+            try:
+                result[name].append(ipaddress.ip_interface(str(text)))
+            except ValueError:
+                errors.append("addresses.%s[%d]: %r is not an address in CIDR form (e.g. 10.0.0.11/24)" % (name, index, text))
+    return result, errors
+
+
+def address_texts(addresses):
+    """``parse_addresses``'s result as the ``addresses`` option takes it: ``{ifname: ["10.0.0.11/24", ...]}``."""
+    return {name: [addr.with_prefixlen for addr in addrs] for name, addrs in addresses.items()}
 
 
 def _vip(text):
@@ -82,7 +111,7 @@ def _number_errors(where, item, numbers):
             for error in number_errors(item[key], "%s.%s" % (where, key), low, high, unit, whole)]
 
 
-def _advert_int_errors(where, value, version):
+def advert_int_errors(where, value, version):
     if value is None:
         return []
     if version == 2:
@@ -99,17 +128,39 @@ def _command_errors(where, value):
     return []
 
 
+def _name_errors(where, name):
+    if not name or not _NAME.match(name):
+        return ["%s.name: %r must be letters, digits, '_', '.', '-'" % (where, name)]
+    return []
+
+
 def check_scripts(scripts):
     """Errors in the ``scripts`` option (names, commands, timers)."""
     errors = []
     for index, script in enumerate(scripts or []):
         where = "scripts[%d]" % index
-        name = script.get("name")
-        if not name or not _NAME.match(name):
-            errors.append("%s.name: %r must be letters, digits, '_', '.', '-'" % (where, name))
+        errors.extend(_name_errors(where, script.get("name")))
         errors.extend(_command_errors(where + ".command", script.get("command")))
-        errors.extend(_number_errors(where, script, _SCRIPT_NUMBERS))
+        errors.extend(_number_errors(where, script, SCRIPT_NUMBERS))
     return errors + unique_errors(scripts, "scripts", "name")
+
+
+def check_track_files(track_files):
+    """Errors in the ``track_files`` option (names, absolute paths, weights)."""
+    errors = []
+    for index, track in enumerate(track_files or []):
+        where = "track_files[%d]" % index
+        errors.extend(_name_errors(where, track.get("name")))
+        path = track.get("path") or ""
+        if not path.startswith("/") or _BAD_IN_QUOTES.search(path) or " " in path:
+            errors.append("%s.path: %r must be an absolute path without spaces, double quotes or line breaks" % (where, path))
+        errors.extend(_number_errors(where, track, _TRACK_FILE_NUMBERS))
+    return errors + unique_errors(track_files, "track_files", "name")
+
+
+def _reference_errors(where, key, names, known, option):
+    return ["%s.%s[%d]: %r is not in %s (known: %s)" % (where, key, index, name, option, ", ".join(sorted(known)) or "none")
+            for index, name in enumerate(names or []) if name not in known]
 
 
 def _check_vips(errors, where, instance):
@@ -187,12 +238,11 @@ def _check_unicast(errors, where, instance, vips, addresses, interface):
     return peers
 
 
-def _check_instance(errors, where, instance, addresses, script_names):
+def _check_instance(errors, where, instance, script_names, track_names):
     version = instance.get("version")
-    if not instance.get("name") or not _NAME.match(instance["name"]):
-        errors.append("%s.name: %r must be letters, digits, '_', '.', '-'" % (where, instance.get("name")))
+    errors.extend(_name_errors(where, instance.get("name")))
     errors.extend(_number_errors(where, instance, _INSTANCE_NUMBERS))
-    errors.extend(_advert_int_errors(where + ".advert_int", instance.get("advert_int"), version))
+    errors.extend(advert_int_errors(where + ".advert_int", instance.get("advert_int"), version))
     if instance.get("state") == "MASTER" and (instance.get("nopreempt") or instance.get("preempt_delay")):
         errors.append("%s.state: nopreempt and preempt_delay only work with state BACKUP (keepalived ignores them on a MASTER)" % where)
     password = instance.get("auth_pass")
@@ -201,31 +251,31 @@ def _check_instance(errors, where, instance, addresses, script_names):
             errors.append("%s.auth_pass: VRRP version 3 has no authentication; drop auth_pass or use version 2" % where)
         elif not _PASSWORD.match(password):
             errors.append("%s.auth_pass: must be 1-8 characters from A-Z a-z 0-9 _ . : @ %% + = / - (VRRPv2 carries 8 bytes; # and ! start comments)" % where)
-    for index, name in enumerate(instance.get("track_scripts") or []):
-        if name not in script_names:
-            errors.append("%s.track_scripts[%d]: %r is not in scripts (known: %s)" % (where, index, name, ", ".join(sorted(script_names)) or "none"))
+    errors.extend(_reference_errors(where, "track_scripts", instance.get("track_scripts"), script_names, "scripts"))
+    errors.extend(_reference_errors(where, "track_files", instance.get("track_files"), track_names, "track_files"))
     for key in NOTIFY_KEYS:
         errors.extend(_command_errors("%s.%s" % (where, key), instance.get(key)))
         if instance.get(key) is not None and not instance[key].startswith("/"):
             errors.append("%s.%s: must start with an absolute path" % (where, key))
 
 
-def resolve(instances, scripts, addresses):
+def resolve(instances, scripts, addresses, track_files=()):
     """Check everything and fill in what the host decides.
 
     Returns ``(resolved_instances, errors)``. Each resolved instance gains ``interface`` (from
     the VIPs' subnet when not given) and ``unicast_peers`` without the host's own addresses.
     Nothing is written by the caller when ``errors`` is not empty.
     """
-    errors = check_scripts(scripts)
+    errors = check_scripts(scripts) + check_track_files(track_files)
     script_names = {script.get("name") for script in scripts or []}
+    track_names = {track.get("name") for track in track_files or []}
     resolved = []
     routers = {}
     if not instances:
         errors.append("instances: give at least one VRRP instance")
     for index, instance in enumerate(instances or []):
         where = "instances[%d]" % index
-        _check_instance(errors, where, instance, addresses, script_names)
+        _check_instance(errors, where, instance, script_names, track_names)
         vips = _check_vips(errors, where, instance)
         interface = _resolve_interface(errors, where, instance, vips, addresses) if vips else instance.get("interface")
         peers = _check_unicast(errors, where, instance, vips, addresses, interface)
@@ -254,6 +304,11 @@ def _render_script(script):
     return lines
 
 
+def _render_track_file(track):
+    # keepalived's own default weight is 1 (a priority change); 0 means FAULT on a non-zero value.
+    return ["track_file %s {" % track["name"], '    file "%s"' % track["path"], "    weight %d" % track.get("weight", 0), "}"]
+
+
 def _render_instance(instance):
     lines = ["vrrp_instance %s {" % instance["name"], "    state %s" % instance.get("state", "BACKUP"),
              "    interface %s" % instance["interface"], "    virtual_router_id %d" % instance["virtual_router_id"],
@@ -278,6 +333,8 @@ def _render_instance(instance):
     lines.append("    }")
     if instance.get("track_scripts"):
         lines += ["    track_script {"] + ["        %s" % name for name in instance["track_scripts"]] + ["    }"]
+    if instance.get("track_files"):
+        lines += ["    track_file {"] + ["        %s" % name for name in instance["track_files"]] + ["    }"]
     for key in NOTIFY_KEYS:
         if instance.get(key):
             lines.append('    %s "%s"' % (key, instance[key]))
@@ -285,11 +342,13 @@ def _render_instance(instance):
     return lines
 
 
-def render(instances, scripts=None, router_id=None, script_user=None):
+def render(instances, scripts=None, router_id=None, script_user=None, track_files=None, vrrp_priority=None):
     """The whole keepalived.conf for resolved instances (see ``resolve``)."""
     lines = ["global_defs {"]
     if router_id:
         lines.append("    router_id %s" % router_id)
+    if vrrp_priority is not None:
+        lines.append("    vrrp_priority %d" % vrrp_priority)
     # Scripts run only when they and their directories are not writable by others.
     lines.append("    enable_script_security")
     if script_user:
@@ -297,6 +356,8 @@ def render(instances, scripts=None, router_id=None, script_user=None):
     lines.append("}")
     for script in scripts or []:
         lines += [""] + _render_script(script)
+    for track in track_files or []:
+        lines += [""] + _render_track_file(track)
     for instance in instances:
         lines += [""] + _render_instance(instance)
     return HEADER + "\n".join(lines) + "\n"
@@ -408,36 +469,51 @@ class KeepalivedConfig(ConfigFormat):
         return [instance.get("auth_pass") for instance in params["instances"] or []]
 
     def probe(self, module):
-        """The host's addresses (interfaces are chosen from the VIPs' subnets); the script user."""
-        ip_bin = module.get_bin_path("ip", required=True)
-        rc, out, err = module.run_command([ip_bin, "-json", "address", "show"])
-        if rc != 0:
-            raise Invalid("cannot list this host's addresses with ip -json address show: %s" % err.strip())
+        """The host's addresses (given, else listed on the host); the script user."""
+        if module.params["addresses"] is not None:
+            addresses, errors = given_addresses(module.params["addresses"])
+            if errors:
+                raise Invalid(errors)
+        else:
+            ip_bin = module.get_bin_path("ip", required=True)
+            rc, out, err = module.run_command([ip_bin, "-json", "address", "show"])
+            if rc != 0:
+                raise Invalid("cannot list this host's addresses with ip -json address show: %s" % err.strip())
+            addresses = parse_addresses(out)
         user = (module.params["script_user"] or "").split()
         if user and not user_exists(user[0]):
             problem = "script_user: user %r does not exist on this host" % user[0]
             if not module.check_mode:
                 raise Invalid(problem)
             module.warn(problem + " (yet: create it before the real run)")
-        return {"addresses": parse_addresses(out)}
+        return {"addresses": addresses}
 
     def build(self, params, facts):
-        instances, errors = resolve(params["instances"], params["scripts"], facts["addresses"])
+        instances, errors = resolve(params["instances"], params["scripts"], facts["addresses"], params["track_files"])
+        if params["vrrp_priority"] is not None:
+            errors = number_errors(params["vrrp_priority"], "vrrp_priority", -20, 19) + errors
         if errors:
             raise Invalid(errors)
         return {"instances": instances, "scripts": params["scripts"], "router_id": params["router_id"],
-                "script_user": params["script_user"]}
+                "script_user": params["script_user"], "track_files": params["track_files"], "vrrp_priority": params["vrrp_priority"]}
 
     def file_secrets(self, doc):
         # The live file's VRRPv2 passwords would otherwise show in the diff's "before".
         return [found["auth_pass"] for found in parse_settings(doc or "").values()]
 
     def render(self, doc, path):
-        return render(doc["instances"], doc["scripts"], doc["router_id"], doc["script_user"])
+        return render(doc["instances"], doc["scripts"], doc["router_id"], doc["script_user"], doc["track_files"], doc["vrrp_priority"])
 
     def test(self, module, text, path, merged):
         doc = merged.doc
-        root_text = render(doc["instances"], doc["scripts"], doc["router_id"], "root") if doc["scripts"] else None
+        # keepalived's own test accepts it, but at start it drops a track file whose directory is missing.
+        missing = ["track_files[%d].path: the directory %s does not exist on this host (keepalived would drop the track file)"
+                   % (index, os.path.dirname(track["path"])) for index, track in enumerate(doc["track_files"] or [])
+                   if not os.path.isdir(os.path.dirname(track["path"]))]
+        if missing:
+            return True, "; ".join(missing)
+        root_text = (render(doc["instances"], doc["scripts"], doc["router_id"], "root", doc["track_files"], doc["vrrp_priority"])
+                     if doc["scripts"] else None)
         ran, problem = config_test(module, text, path, root_text)
         if problem and not ran:
             problem = "validate=true needs keepalived on the host: %s" % problem

@@ -9,8 +9,9 @@
 
 Pure functions behind the role's filters. ``cluster_shared`` keeps what every node must share
 (router ids, VRRPv2 passwords), ``host_instances`` gives one host its instances and priorities,
-``health_scripts`` turns health checks into ``vrrp_script`` commands. Errors raise ``ValueError``
-with every message, each starting with the role variable it is about.
+``health_scripts`` turns health checks into ``vrrp_script`` commands and ``container_tracks``
+their containers into ``track_file`` entries. Errors raise ``ValueError`` with every message,
+each starting with the role variable it is about.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import string
 
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import number_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._keepalived import PRIORITY, SCRIPT_NUMBERS, advert_int_errors
+
 _PASSWORD_CHARS = string.ascii_letters + string.digits
 _PASSWORD_LENGTH = 8
 # keepalived splits a script line on spaces; a word in single quotes keeps its spaces (and # or
@@ -29,6 +33,19 @@ _PASSWORD_LENGTH = 8
 # from 2.3.2 on once (keepalived's af7aa8bf); a double quote also ends the config's own string.
 _UNQUOTABLE = re.compile(r"['\"\\\x00-\x1f\x7f]")
 _BARE = re.compile(r"^[^ ]+$")
+# Docker's container names; also a systemd instance name and a file name.
+_CONTAINER = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+
+
+def _numeric(value):
+    """A number as Jinja may hand it over (``-e keepalived_advert_int=1`` is the string "1")."""
+    if isinstance(value, str):
+        for kind in (int, float):
+            try:
+                return kind(value.strip())
+            except ValueError:
+                pass
+    return value
 
 
 def cluster_shared(instances, live, default_version, rng=None):
@@ -69,19 +86,48 @@ def _priority(base, step, position, index, count):
     return int(base) - int(step) * ((position + index) % count)
 
 
-def host_instances(instances, shared, hosts, host, defaults, priority_base, priority_step):
+def host_instances(instances, shared, hosts, host, defaults, priority_base, priority_step, tracks=None):
     """This host's instances: ``defaults``, then the instance's own keys, then ``shared``.
 
-    ``host`` must be one of ``hosts`` (the role asserts it first, by name).
+    ``host`` must be one of ``hosts`` (the role asserts it first, by name). ``tracks`` are the
+    track files of the checks' containers (``container_tracks``, named after their checks): an
+    instance that tracks a check tracks its container's file too.
     """
+    if host not in hosts:
+        raise ValueError("keepalived_cluster_hosts: %s does not list %s" % (list(hosts), host))
+    priority_base, priority_step = _numeric(priority_base), _numeric(priority_step)
+    errors = advert_int_errors("keepalived_advert_int", _numeric(defaults.get("advert_int")), _numeric(defaults.get("version")))
+    errors += number_errors(priority_base, "keepalived_priority_base", PRIORITY[0], PRIORITY[1])
+    errors += number_errors(priority_step, "keepalived_priority_step", 0, PRIORITY[1] - PRIORITY[0])
+    if not errors and priority_base - priority_step * (len(hosts) - 1) < PRIORITY[0]:
+        errors.append("keepalived_priority_step: %d x %d hosts below keepalived_priority_base %d leaves the last host priority %d, outside %d-%d"
+                      % (priority_step, len(hosts) - 1, priority_base, priority_base - priority_step * (len(hosts) - 1), PRIORITY[0], PRIORITY[1]))
+    if errors:
+        raise ValueError("; ".join(errors))
+    tracked = set(track["name"] for track in tracks or [])
     position = hosts.index(host)
     result = []
     for index, instance in enumerate(instances):
         merged = dict(defaults, priority=_priority(priority_base, priority_step, position, index, len(hosts)))
         merged.update(instance)
         merged.update(shared[instance["name"]])
+        merged["track_files"] = [name for name in merged.get("track_scripts") or [] if name in tracked]
         result.append(merged)
     return result
+
+
+def container_tracks(checks, directory):
+    """A ``track_file`` per check that names a ``container``: ``directory/<container>.down``.
+
+    The role's watcher of the engine's events writes 1 there when the container dies and 0 when
+    it starts, so keepalived gives the VIPs away at once instead of at the next failed check.
+    """
+    errors = ["keepalived_checks[%d].container: %r is not a container name (letters, digits, '_', '.', '-')" % (index, check["container"])
+              for index, check in enumerate(checks) if check.get("container") and not _CONTAINER.match(check["container"])]
+    if errors:
+        raise ValueError("; ".join(errors))
+    return [{"name": check["name"], "path": "%s/%s.down" % (directory.rstrip("/"), check["container"]), "weight": 0}
+            for check in checks if check.get("container")]
 
 
 def argument_error(value):
@@ -123,6 +169,9 @@ def health_scripts(checks, kinds, command, defaults):
     """
     problem = argument_error(command)
     errors = ["keepalived_check_command: " + problem] if problem else []
+    for key, low, high, unit, whole in SCRIPT_NUMBERS:
+        if key in defaults:
+            errors += number_errors(_numeric(defaults[key]), "keepalived_check_" + key, low, high, unit, whole)
     scripts = []
     without_url = []
     for index, check in enumerate(checks):
@@ -134,6 +183,8 @@ def health_scripts(checks, kinds, command, defaults):
         if not (check.get("url") or kind["url"]):
             without_url.append(check["name"])
             continue
+        for position, code in enumerate(check.get("status_codes") or []):
+            errors += number_errors(_numeric(code), "%s.status_codes[%d]" % (where, position), 100, 599)
         timeout = check.get("timeout", defaults["timeout"])
         argv = _check_command(where, check, kind, command, timeout)
         for source, word in argv:

@@ -120,7 +120,7 @@ options:
   harbor_admin_password:
     description:
       - The initial password of C(admin). Harbor reads it only at the first start; change it later through the API
-        (the M(anchorage.registry.harbor) role does). A change of it alone leaves RV(prepare_checksum) as it was.
+        (the P(anchorage.registry.harbor#role) role does). A change of it alone leaves RV(prepare_checksum) as it was.
       - 8-128 characters with at least one upper-case letter, one lower-case letter and one digit, as Harbor's API
         requires for every later change.
     type: str

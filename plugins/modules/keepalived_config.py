@@ -17,7 +17,9 @@ description:
     outside every interface's subnet on the host, two instances with one router id on one
     interface, or a priority outside 1-254.
   - Finds each instance's interface from its VIPs' subnet when O(instances[].interface) is not
-    given, from the host's own addresses (C(ip -json address show)).
+    given, from the host's addresses - O(addresses) when given, else the host's own
+    (C(ip -json address show)). With O(addresses) and O(validate=false) the module needs nothing
+    from the host, so its checks can run in check mode on the controller before any host is touched.
   - Runs C(keepalived --config-test) on the new text in a temporary file before it replaces the
     live one (O(validate)).
   - Does not reload keepalived. It returns RV(reload_required) so that a handler reloads (SIGHUP)
@@ -40,6 +42,21 @@ options:
       - C(global_defs.router_id), the name this node uses in logs and notifications.
       - When not given keepalived uses the host name.
     type: str
+  addresses:
+    description:
+      - This host's addresses per interface, in CIDR form, in the order the interface has them (its
+        own address first), as C(ip -json address show) lists them, for example C(eth0) with C([10.0.0.11/24]).
+      - When not given the module lists the host's addresses itself.
+      - The P(anchorage.registry.keepalived#role) role reads them once on each host and hands them to the module's
+        check in check mode on the controller, then to the real write.
+    type: dict
+  vrrp_priority:
+    description:
+      - Nice value of keepalived's VRRP process (C(global_defs.vrrp_priority)), -20 to 19. Negative values let it
+        send and read adverts on time on a node whose CPUs are busy, so that a backup does not take the VIPs from a
+        master that is alive. Needs C(CAP_SYS_NICE) (root has it); without it keepalived logs that it could not set it.
+      - When not given keepalived runs at the nice value it was started with.
+    type: int
   script_user:
     description:
       - User (and optionally group, as C(user group)) that runs scripts (C(global_defs.script_user)).
@@ -115,6 +132,11 @@ options:
         type: list
         elements: str
         default: []
+      track_files:
+        description: Names from O(track_files) whose non-zero value moves the VIPs away (FAULT with weight 0).
+        type: list
+        elements: str
+        default: []
       notify_master:
         description: Command run when the instance becomes MASTER (absolute path, arguments allowed).
         type: str
@@ -167,6 +189,30 @@ options:
         description: Start in the failed state, so a node does not take the VIPs before its service answers.
         type: bool
         default: false
+  track_files:
+    description:
+      - Files (C(track_file)) holding a number that keepalived reads as soon as the file is written
+        (inotify), with no polling. A process that watches an event source (the keepalived role's
+        watcher of Docker's events) writes them.
+      - The file's directory must exist when keepalived starts or tests the configuration.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: Track file name, referenced from O(instances[].track_files).
+        type: str
+        required: true
+      path:
+        description: Absolute path of the file, without spaces or quotes. A missing file counts as 0.
+        type: path
+        required: true
+      weight:
+        description:
+          - 0 (the default here; keepalived's own is 1) puts the tracking instances in FAULT while the file holds
+            a non-zero number. Otherwise the number times the weight changes the priority (-254 to 254).
+        type: int
+        default: 0
 notes:
   - The module never starts, restarts or reloads keepalived. Reload it (SIGHUP) when RV(reload_required) is true.
   - The file holds O(instances[].auth_pass); a new file is created with mode C(0600) unless O(mode) is given.
@@ -183,21 +229,37 @@ EXAMPLES = r"""
     script_user: keepalived_script
     scripts:
       - name: registry
-        command: /usr/local/libexec/anchorage/keepalived-check-http --status 200,401 http://127.0.0.1:5000/v2/
+        command: /usr/local/libexec/anchorage/keepalived-check-http -c 200,401 -t 1 http://127.0.0.1:5000/v2/
         interval: 1
         timeout: 1
         fall: 2
         rise: 2
         init_fail: true
+    track_files:
+      - name: registry
+        path: /var/lib/anchorage/keepalived/anchorage-registry.down
     instances:
       - name: REGISTRY
         vips: [172.28.30.100/24]
         virtual_router_id: 51
         priority: 200
-        advert_int: 0.5
+        advert_int: 0.2
         nopreempt: true
         track_scripts: [registry]
+        track_files: [registry]
   register: keepalived_conf
+
+- name: Checks only, on the controller, with the host's addresses read before
+  anchorage.registry.keepalived_config:
+    addresses: {eth0: [172.28.30.11/24]}
+    validate: false
+    instances:
+      - name: REGISTRY
+        vips: [172.28.30.100/24]
+        virtual_router_id: 51
+        priority: 200
+  check_mode: true
+  delegate_to: localhost
 
 - name: VRRPv2 over unicast with a password, on a given interface
   anchorage.registry.keepalived_config:
@@ -270,6 +332,7 @@ _INSTANCE = dict(
     unicast_src_ip=dict(type="str"),
     unicast_peers=dict(type="list", elements="str", default=[]),
     track_scripts=dict(type="list", elements="str", default=[]),
+    track_files=dict(type="list", elements="str", default=[]),
     notify_master=dict(type="str"),
     notify_backup=dict(type="str"),
     notify_fault=dict(type="str"),
@@ -288,15 +351,24 @@ _SCRIPT = dict(
     init_fail=dict(type="bool", default=False),
 )
 
+_TRACK_FILE = dict(
+    name=dict(type="str", required=True),
+    path=dict(type="path", required=True),
+    weight=dict(type="int", default=0),
+)
+
 
 def main():
     run(KeepalivedConfig(), file_options(
         path=dict(type="path", default="/etc/keepalived/keepalived.conf"),
         validate=True,
         router_id=dict(type="str"),
+        addresses=dict(type="dict"),
+        vrrp_priority=dict(type="int"),
         script_user=dict(type="str"),
         instances=dict(type="list", elements="dict", required=True, options=_INSTANCE),
         scripts=dict(type="list", elements="dict", default=[], options=_SCRIPT),
+        track_files=dict(type="list", elements="dict", default=[], options=_TRACK_FILE),
     ), add_file_common_args=True, supports_check_mode=True)
 
 

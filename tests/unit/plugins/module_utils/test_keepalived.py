@@ -12,7 +12,9 @@ import pytest
 
 from ansible_collections.anchorage.registry.plugins.module_utils._keepalived import (
     HEADER,
+    address_texts,
     cluster_settings,
+    given_addresses,
     interfaces_for,
     parse_addresses,
     parse_settings,
@@ -205,6 +207,44 @@ vrrp_instance REGISTRY {
     notify "/usr/local/bin/log-vrrp"
 }
 """
+
+
+TRACK = {"name": "registry", "path": "/var/lib/anchorage/keepalived/anchorage-registry.down", "weight": 0}
+
+
+def test_render_a_track_file_with_weight_0_which_keepalived_does_not_default_to():
+    resolved, errors = resolve([instance(track_files=["registry"])], [], ADDRESSES, [TRACK])
+    assert errors == []
+    text = render(resolved, track_files=[TRACK])
+    assert ('\ntrack_file registry {\n    file "/var/lib/anchorage/keepalived/anchorage-registry.down"\n    weight 0\n}\n'
+            '\nvrrp_instance REGISTRY {\n') in text
+    assert "    track_file {\n        registry\n    }\n}\n" in text
+
+
+@pytest.mark.parametrize("tracks, tracked, expected", [
+    ([dict(TRACK, path="relative/file")], ["registry"], "track_files[0].path: 'relative/file' must be an absolute path"),
+    ([dict(TRACK, path='/a "b"')], ["registry"], "track_files[0].path: '/a \"b\"' must be an absolute path"),
+    ([dict(TRACK, weight=255)], ["registry"], "track_files[0].weight: 255 is outside -254-254"),
+    ([dict(TRACK, name="a b")], [], "track_files[0].name: 'a b' must be letters"),
+    ([TRACK, TRACK], ["registry"], "track_files[1].name: 'registry' is listed twice"),
+    ([TRACK], ["other"], "instances[0].track_files[0]: 'other' is not in track_files (known: registry)"),
+])
+def test_bad_track_files_are_rejected_naming_the_option(tracks, tracked, expected):
+    errors = resolve([instance(track_files=tracked)], [], ADDRESSES, tracks)[1]
+    assert any(error.startswith(expected) for error in errors), errors
+
+
+def test_given_addresses_are_read_as_the_host_would_list_them():
+    assert given_addresses(address_texts(ADDRESSES)) == (ADDRESSES, [])
+    assert given_addresses({"eth0": ["10.0.0.11/24", "nonsense"], "eth1": "10.0.0.12/24"})[1] == [
+        "addresses.eth0[1]: 'nonsense' is not an address in CIDR form (e.g. 10.0.0.11/24)",
+        "addresses.eth1: must be a list of addresses in CIDR form (e.g. [10.0.0.11/24])",
+    ]
+
+
+def test_render_the_vrrp_process_priority():
+    resolved = resolve([instance()], [], ADDRESSES)[0]
+    assert render(resolved, vrrp_priority=-20).startswith(HEADER + "global_defs {\n    vrrp_priority -20\n    enable_script_security\n}\n")
 
 
 def test_render_vrrpv2_with_password_and_preempt_delay():

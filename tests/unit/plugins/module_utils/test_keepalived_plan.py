@@ -26,6 +26,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._keepalived_pla
     argument_error,
     cluster_shared,
     command_line,
+    container_tracks,
     health_scripts,
     host_instances,
 )
@@ -116,15 +117,50 @@ def test_defaults_then_the_instance_then_what_the_cluster_shares():
                  {"name": "TWO", "version": 2, "auth_pass": "given"}]
     assert host_instances(instances, SHARED, ["a", "b"], "b", DEFAULTS, "200", "10") == [
         {"name": "ONE", "state": "BACKUP", "version": 3, "advert_int": 1, "nopreempt": True, "track_scripts": [],
-         "priority": 150, "virtual_router_id": 51, "auth_pass": None},
+         "priority": 150, "virtual_router_id": 51, "auth_pass": None, "track_files": []},
         {"name": "TWO", "state": "BACKUP", "version": 2, "advert_int": 0.5, "nopreempt": True, "track_scripts": ["registry"],
-         "priority": 200, "virtual_router_id": 52, "auth_pass": "pw"},
+         "priority": 200, "virtual_router_id": 52, "auth_pass": "pw", "track_files": []},
     ]
 
 
 def test_a_host_outside_the_cluster_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as caught:
         priorities("z")
+    assert str(caught.value) == "keepalived_cluster_hosts: ['a', 'b', 'c'] does not list z"
+
+
+def test_an_instance_tracks_the_container_of_each_check_it_tracks():
+    tracks = container_tracks([{"name": "registry", "container": "anchorage-registry"}, {"name": "metrics"}], "/var/lib/x/")
+    assert tracks == [{"name": "registry", "path": "/var/lib/x/anchorage-registry.down", "weight": 0}]
+    instances = host_instances([{"name": "ONE"}, {"name": "TWO", "track_scripts": ["metrics"]}], SHARED, ["a"], "a",
+                               dict(DEFAULTS, track_scripts=["registry", "metrics"]), 200, 10, tracks)
+    assert [instance["track_files"] for instance in instances] == [["registry"], []]
+
+
+def test_a_container_name_docker_refuses_is_named():
+    with pytest.raises(ValueError) as caught:
+        container_tracks([{"name": "a", "container": "ok"}, {"name": "b", "container": "../etc"}], "/d")
+    assert str(caught.value) == "keepalived_checks[1].container: '../etc' is not a container name (letters, digits, '_', '.', '-')"
+
+
+@pytest.mark.parametrize("defaults, base, step, hosts, expected", [
+    ({"advert_int": 0, "version": 3}, 200, 10, 2, ["keepalived_advert_int: VRRPv3 takes 0.01-40.95 seconds in steps of 0.01, got 0"]),
+    ({"advert_int": "0.2", "version": "2"}, 200, 10, 2,
+     ["keepalived_advert_int: VRRPv2 sends adverts in whole seconds (1-255), got 0.2", "use version 3 for sub-second adverts"]),
+    ({}, 255, 10, 2, ["keepalived_priority_base: 255 is outside 1-254"]),
+    ({}, "200", -1, 2, ["keepalived_priority_step: -1 is outside 0-253"]),
+    ({}, 20, 10, 3, ["keepalived_priority_step: 10 x 2 hosts below keepalived_priority_base 20 leaves the last host priority 0, outside 1-254"]),
+])
+def test_role_wide_numbers_are_checked_by_variable_name(defaults, base, step, hosts, expected):
+    names = ["h%d" % number for number in range(hosts)]
+    with pytest.raises(ValueError) as caught:
+        host_instances([{"name": "ONE"}], SHARED, names, "h0", dict(DEFAULTS, **defaults), base, step)
+    assert str(caught.value).split("; ") == expected
+
+
+def test_role_wide_numbers_given_as_strings_are_accepted():
+    instances = host_instances([{"name": "ONE"}], SHARED, ["a", "b"], "b", dict(DEFAULTS, advert_int="1", version="2"), "200", "10")
+    assert instances[0]["priority"] == 190
 
 
 # --- health-check commands ----------------------------------------------------------------------
@@ -184,6 +220,15 @@ def test_what_keepalived_cannot_take_is_refused_by_name_all_at_once():
         "keepalived_checks[3].reject_pattern: " + argument_error('"status":"unhealthy"'),
         "keepalived_checks[4].ca_file: " + argument_error("C:\\ca.pem"),
         "keepalived_checks[5].kind: 'nfs' is not one of distribution, harbor, http, zot",
+    ]
+    with pytest.raises(ValueError) as caught:
+        health_scripts([{"name": "a", "status_codes": [200, 99, "600"]}], KINDS, CHECK,
+                       {"interval": 0, "timeout": "1", "fall": 2, "rise": 1000001})
+    assert str(caught.value).split("; ") == [
+        "keepalived_check_interval: 0 is outside 1-4294 seconds",
+        "keepalived_check_rise: 1000001 is outside 1-1000000",
+        "keepalived_checks[0].status_codes[1]: 99 is outside 100-599",
+        "keepalived_checks[0].status_codes[2]: 600 is outside 100-599",
     ]
     assert argument_error("http://127.0.0.1/it's").startswith("\"http://127.0.0.1/it's\" holds a quote, a backslash")
     assert argument_error("http://127.0.0.1/a b") is None

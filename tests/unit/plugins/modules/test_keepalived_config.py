@@ -79,8 +79,8 @@ def args_for(path, subnet, **overrides):
 
 def test_writes_a_tested_config_with_the_interface_found_then_stays_unchanged(run_module, tmp_path, subnet, check_script):
     path = tmp_path / "keepalived" / "keepalived.conf"
-    args = args_for(path, subnet, scripts=[{"name": "registry", "command": check_script + " --flag", "interval": 1,
-                                            "fall": 2, "rise": 2, "init_fail": True}])
+    script = {"name": "registry", "command": check_script + " --flag", "interval": 1, "fall": 2, "rise": 2, "init_fail": True}
+    args = args_for(path, subnet, vrrp_priority=-20, scripts=[script])
     args["instances"][0]["track_scripts"] = ["registry"]
     result = run_module(keepalived_config, args)
     assert result["changed"] and result["reload_required"]
@@ -166,6 +166,7 @@ def test_a_mode_change_alone_does_not_ask_for_a_reload(run_module, tmp_path, sub
      "instances[1].virtual_router_id: 51 is also instances[0]'s"),
     (lambda a, s: a["instances"][0].update(auth_pass="secret"), "instances[0].auth_pass: VRRP version 3 has no authentication"),
     (lambda a, s: a.update(script_user="no-such-user-here"), "script_user: user 'no-such-user-here' does not exist"),
+    (lambda a, s: a.update(vrrp_priority=-21), "vrrp_priority: -21 is outside -20-19"),
 ])
 def test_bad_input_fails_naming_the_option_and_writes_nothing(run_module, tmp_path, subnet, change, expected):
     path = tmp_path / "keepalived.conf"
@@ -226,3 +227,36 @@ def test_argument_spec_rejects_unknown_keys_and_bad_choices(run_module, tmp_path
     result = run_module(keepalived_config, args)
     assert result["failed"] and "version" in result["msg"]
     assert not path.exists()
+
+
+def test_given_addresses_replace_the_hosts_so_the_check_runs_anywhere(run_module, tmp_path):
+    # An interface this machine does not have: the interface can only come from the option.
+    path = tmp_path / "keepalived.conf"
+    args = {"path": str(path), "validate": False, "addresses": {"lab0": ["198.51.100.11/24", "198.51.100.100/24"]},
+            "instances": [{"name": "REGISTRY", "vips": ["198.51.100.100/24"], "virtual_router_id": 51, "priority": 200}]}
+    result = run_module(keepalived_config, args, check_mode=True)
+    assert result["changed"] and result["instances"][0]["interface"] == "lab0"
+    assert not path.exists()
+    args["addresses"] = {"lab0": ["198.51.100.11"], "lab1": ["not-an-address"]}
+    args["instances"][0]["vips"] = ["203.0.113.100/24"]
+    result = run_module(keepalived_config, args, check_mode=True)
+    assert result["failed"]
+    assert result["errors"] == ["addresses.lab1[0]: 'not-an-address' is not an address in CIDR form (e.g. 10.0.0.11/24)"]
+
+
+def test_a_track_file_passes_keepalived_own_test_only_where_its_directory_exists(run_module, tmp_path, subnet):
+    state = tmp_path / "state"
+    state.mkdir()
+    path = tmp_path / "keepalived.conf"
+    args = args_for(path, subnet, track_files=[{"name": "registry", "path": str(state / "anchorage-registry.down")}])
+    args["instances"][0]["track_files"] = ["registry"]
+    result = run_module(keepalived_config, args)
+    assert result["changed"] and result["config_test"] == "passed", result
+    assert '    file "%s/anchorage-registry.down"\n    weight 0\n' % state in path.read_text()
+    missing = args_for(tmp_path / "other.conf", subnet, track_files=[{"name": "registry", "path": str(tmp_path / "none" / "x.down")}])
+    missing["instances"][0]["track_files"] = ["registry"]
+    result = run_module(keepalived_config, missing)
+    # keepalived --config-test accepts it, and keepalived would drop the file at start: the module refuses.
+    assert result["failed"] and result["msg"] == (
+        "track_files[0].path: the directory %s does not exist on this host (keepalived would drop the track file)" % (tmp_path / "none"))
+    assert not (tmp_path / "other.conf").exists()
