@@ -20,8 +20,22 @@ from ansible.module_utils.basic import AnsibleModule
 
 
 def no_log_strings(values):
-    """The non-empty string forms of ``values`` (what ``no_log_values`` matches)."""
-    return set(str(value) for value in values if value not in (None, "", [], {}))
+    """The non-empty string forms of ``values`` (what ``no_log_values`` matches).
+
+    A multi-line value (a PEM key) is also given as Ansible logs it inside a list or a dict
+    (``str()`` of the container escapes its newlines) and line by line, so the invocation log of a
+    list option holding it cannot match none of them.
+    """
+    found = set()
+    for value in values:
+        if value in (None, "", [], {}):
+            continue
+        text = str(value)
+        found.add(text)
+        if "\n" in text:
+            found.add(repr(text)[1:-1])
+            found.update(line.strip() for line in text.splitlines() if len(line.strip()) >= 8)
+    return found
 
 
 class SecretMaskingModule(AnsibleModule):

@@ -49,3 +49,12 @@ def test_options_the_caller_cannot_read_are_not_logged_at_all(tmp_path):
 
 def test_secret_strings_keeps_only_values_worth_masking():
     assert no_log_strings(["a", "", None, [], {}, 5]) == {"a", "5"}
+
+
+def test_a_multi_line_secret_is_masked_as_a_list_option_logs_it():
+    key = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----\n"
+    masked = no_log_strings([key])
+    assert key in masked
+    # str() of a list of dicts, as AnsibleModule logs a list option: the newlines escaped
+    assert any(value in str([{"client_key": key}]) for value in masked - {key})
+    assert "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49" in masked
