@@ -25,33 +25,12 @@ description:
     keeps the empty directories and lists them; O(filesystem_root) removes them.
   - "Failures name the step and the HTTP status, for example C(push manifest: 401 UNAUTHORIZED authentication required)."
 extends_documentation_fragment:
+  - anchorage.registry.registry_api
   - anchorage.registry.attributes.INFO
 attributes:
   check_mode:
     details: Pings and pulls only. When the image was never pushed, the result says so and does not fail.
-  action_group:
-    description: Use C(group/anchorage.registry.registry_api) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - anchorage.registry.registry_api
 options:
-  url:
-    description: The registry's base URL, for example C(https://registry.example.com) or C(http://10.0.0.5:5000).
-    type: str
-    required: true
-  username:
-    description: User for Basic authentication or for the token server.
-    type: str
-  password:
-    description: Password (or token) of O(username).
-    type: str
-  validate_certs:
-    description: Verify the registry's (and the token server's) TLS certificate.
-    type: bool
-    default: true
-  ca_path:
-    description: A PEM file with the CA certificates to trust.
-    type: path
   repository:
     description: The repository the test image is pushed to (Harbor needs an existing project as its first part).
     type: str
@@ -81,10 +60,6 @@ options:
     description: Fail unless C(GET /v2/) without credentials is refused with C(401).
     type: bool
     default: false
-  timeout:
-    description: Seconds to wait for each HTTP request.
-    type: int
-    default: 30
 author:
   - anchorage.registry contributors (@anchorage-registry)
 """
@@ -186,24 +161,20 @@ elapsed:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.anchorage.registry.plugins.module_utils._oci import REGISTRY_API_SPEC
 from ansible_collections.anchorage.registry.plugins.module_utils._verify import run
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            url=dict(type="str", required=True),
-            username=dict(type="str"),
-            password=dict(type="str", no_log=True),
-            validate_certs=dict(type="bool", default=True),
-            ca_path=dict(type="path"),
+            REGISTRY_API_SPEC,
             repository=dict(type="str", default="anchorage/verify"),
             tag=dict(type="str", default="latest"),
             push=dict(type="bool", default=True),
             cleanup=dict(type="bool", default=False),
             filesystem_root=dict(type="path"),
             require_auth=dict(type="bool", default=False),
-            timeout=dict(type="int", default=30),
         ),
         supports_check_mode=True,
     )
