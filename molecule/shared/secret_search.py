@@ -41,6 +41,8 @@ import sys
 import tarfile
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import serialization  # ansible-core's own requirement
+
 PRIVATE_MODES = ("600", "640")
 # Shorter values would match by chance; a multi-line secret (a PEM key) is searched line by line.
 MIN_SECRET = 8
@@ -82,13 +84,31 @@ def b64_fragments(value: bytes) -> list[bytes]:
     return fragments
 
 
+def public_key_text(value: str) -> str:
+    """The base64 body of the public key of a PEM private key ("" for anything else).
+
+    An EC private key ends with its public point, so its last line can be the public key's own
+    last line, which modules print (``public_key``) and which is no secret.
+    """
+    if "PRIVATE KEY-----" not in value:
+        return ""
+    try:
+        key = serialization.load_pem_private_key(value.encode("utf-8"), password=None)
+        pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    except Exception:  # pylint: disable=broad-except
+        return ""
+    return "".join(line for line in pem.decode("ascii").splitlines() if not line.startswith("-----"))
+
+
 def needles(name: str, value: str) -> list[tuple[str, bytes]]:
     """``(name, bytes)`` pairs to search for: the value (each line of a multi-line one, PEM armour
     left out) and its base64 forms."""
     raw = value.strip("\n")
     if "\n" in raw:
         parts = [line.strip() for line in raw.splitlines()]
-        parts = [part for part in parts if len(part) >= MIN_LINE and not part.startswith("-----")]
+        public = public_key_text(raw)
+        parts = [part for part in parts
+                 if len(part) >= MIN_LINE and not part.startswith("-----") and part not in public]
     else:
         parts = [raw]
     if not parts or any(len(part) < MIN_SECRET for part in parts):

@@ -125,3 +125,20 @@ def test_report_passes_with_counts_and_fails_masked():
     ]
     text = ss.report([ss.Hit("h:journal", 7, "x <secret: s> y")], [], 10, 1, 0)
     assert "  h:journal:7: x <secret: s> y" in text
+
+
+def test_the_public_part_of_an_ec_key_is_no_needle():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                serialization.NoEncryption()).decode("ascii")
+    public = ss.public_key_text(private)
+    # The traditional encoding ends with the public point at the same base64 alignment as the
+    # public key, so its last body line is printed wherever the public key is (openssl_privatekey).
+    last = private.strip().splitlines()[-2]
+    assert last in public
+    found = [value.decode("ascii") for name, value in ss.needles("key", private) if name == "key"]
+    assert found and last not in found
+    assert all(line not in public for line in found)
