@@ -1,7 +1,7 @@
 # anchorage.registry: one entry point for the lab, the demo and every test.
 #   make demo        bring up the local lab and deploy a registry on it (idempotent)
 #   make demo-down   remove the lab
-#   make test        lint, sanity, unit tests, collection build, molecule scenarios
+#   make test        lint, docs and changelog lint, sanity, unit tests, build, EE context, AWX jobs, molecule
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
