@@ -95,10 +95,7 @@ build: venv
 
 .PHONY: molecule
 molecule: venv lab-images
-	for s in $(if $(SCENARIO),$(SCENARIO),$(SCENARIOS)); do \
-	  echo "=== molecule scenario $$s"; \
-	  molecule test -s $$s; \
-	done
+	bash lab/molecule.sh $(if $(SCENARIO),$(SCENARIO),$(SCENARIOS))
 
 # The guides in docs/*.md rendered to the docsite's RST pages (docs/docsite/rst).
 .PHONY: docsite
