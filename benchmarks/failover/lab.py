@@ -104,7 +104,9 @@ class Cluster(object):
     def pulled(process, seconds):
         """The pulling client's counts once it ends: pulls, requests, failed, failed_at."""
         try:
-            return json.loads(process.stdout.readline())
+            line = process.stdout.readline()
+            assert line, "the pulling client ended without its counts (exit %s)" % process.wait(timeout=seconds)
+            return json.loads(line)
         finally:
             process.wait(timeout=seconds)
 

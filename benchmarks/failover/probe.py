@@ -39,7 +39,8 @@ def ask(url, header, timeout):
         if response.status in (200, 401):
             return response.getheader(header) or "?"
         return None
-    except OSError:
+    except (OSError, http.client.HTTPException):
+        # A connection refused, reset or timed out, or an answer cut off (IncompleteRead) when a node dies mid-response.
         return None
     finally:
         conn.close()
@@ -54,7 +55,8 @@ def fetch(base, path, headers, timeout=10.0):
         response = conn.getresponse()
         body = response.read()
         return body if response.status == 200 else None
-    except OSError:
+    except (OSError, http.client.HTTPException):
+        # A connection refused, reset or timed out, or an answer cut off (IncompleteRead) when a node dies mid-response.
         return None
     finally:
         conn.close()
