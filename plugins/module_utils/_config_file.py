@@ -19,6 +19,9 @@ way for every format:
     -> read the file once -> parse -> merge with what others wrote -> render -> test the
     candidate with the service's checker -> write atomically (_files) -> one result:
     changed, diff, backup_file, restart_required, reload_required, plus the format's own keys.
+
+Everything up to the write is ``prepare()``; its ``write()`` is the rest. ``apply()`` does both
+for one file; a module writing several files (node_trust) prepares every one before writing any.
 """
 
 from __future__ import annotations
@@ -127,6 +130,23 @@ class ConfigFormat(object):
         return {}
 
 
+class CheckedFormat(ConfigFormat):
+    """A file the module owns whole, rendered from its options once they pass ``check``:
+    subclasses set ``check`` (options -> error messages) and ``text`` (options -> the file's text)."""
+
+    check = None
+    text = None
+
+    def build(self, params, facts):
+        errors = self.check(params)
+        if errors:
+            raise Invalid(errors)
+        return params
+
+    def render(self, doc, path):
+        return self.text(doc)
+
+
 class TreeFormat(ConfigFormat):
     """A set of files kept in managed directories (``_managed_dirs``): certs.d, hosts.toml.
 
@@ -155,6 +175,21 @@ def file_options(path, validate=False, **options):
         spec["validate"] = dict(type="bool", default=True)
     spec.update(options)
     return spec
+
+
+class OptionsView(object):
+    """The module as one of several files' writers sees it: that writer's own options as
+    ``params``, everything else shared (check mode, --diff, masked values, warnings, temporary
+    directory). File attributes a writer's options lack count as not given."""
+
+    _FILE_ATTRIBUTES = ("mode", "owner", "group", "seuser", "serole", "setype", "selevel", "attributes")
+
+    def __init__(self, module, params):
+        self._module = module
+        self.params = dict(dict.fromkeys(self._FILE_ATTRIBUTES), **params)
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
 
 
 def _file_args(module, fmt, path):
@@ -207,50 +242,84 @@ def _tag_secrets(module, diffs):
     return [dict(diff, before=tag(diff["before"]), after=tag(diff["after"])) for diff in diffs]
 
 
-def write_file(module, fmt, path, wanted):
-    """The single-file cycle: read once, parse, merge, render, test, write; the result dict."""
-    before = _files.read_text(path)
-    try:
-        doc = fmt.parse(before, path)
-        owned = _owned_entries.read_state(path) if fmt.owns_entries else None
-        module.no_log_values.update(no_log_strings(fmt.file_secrets(doc)))
-        merged = fmt.merge(doc, wanted, owned)
-    except ValueError as exc:  # a live file (or state) we cannot read or must not edit
-        raise Invalid("path: %s" % exc)
-    unchanged = before is not None and fmt.same(doc, merged.doc)
-    after = before if unchanged else fmt.render(merged.doc, path)
-    config_test = _config_test(module, fmt, path, before, after, merged) if "validate" in module.params else None
-    file_args = _file_args(module, fmt, path)
-    backup = module.params.get("backup", False)
-    if fmt.owns_entries:
-        written = _owned_entries.save(module, path, before, None if unchanged else after, merged.owned,
-                                      backup=backup, file_args=file_args)
-    else:
-        written = _files.apply_text(module, path, after, backup=backup, file_args=file_args)
-    if "diff" in written:
-        written["diff"] = _tag_secrets(module, [fmt.diff(path, before, after, merged)])[0]
-    for warning in merged.warnings:
-        module.warn(warning)
-    content_changed = written.pop("content_changed")
-    result = dict(written, **_signals(fmt, content_changed))
-    if config_test:
-        result["config_test"] = config_test
-    result.update(fmt.report(wanted, merged))
-    return result
+class _Prepared(object):
+    """What ``prepare`` made ready: everything read, merged, checked and rendered; ``write()``
+    writes it and returns the module result."""
+
+    def __init__(self, module, fmt, wanted):
+        self.module = module
+        self.fmt = fmt
+        self.wanted = wanted
+
+    def write(self):
+        # Render only (zot_config without a file): nothing on the host changes.
+        result = dict(changed=False, **_signals(self.fmt, False))
+        result.update(self.fmt.report(self.wanted, Merged(self.wanted)))
+        return result
 
 
-def write_tree(module, fmt, wanted):
-    """The managed-directories cycle over every destination; the result dict."""
-    destinations = wanted["destinations"]
-    module.no_log_values.update(no_log_strings(fmt.file_secrets(destinations)))
-    try:
-        for root, layout, files in destinations:
-            if layout == "flat":
-                _managed_dirs.check_managed(root)
-            else:
-                _managed_dirs.check_tree(root, list(files))
+class _PreparedFile(_Prepared):
+    """One file: read once, parsed, merged, rendered and tested by ``__init__``; written by ``write``."""
+
+    def __init__(self, module, fmt, wanted, path):
+        super(_PreparedFile, self).__init__(module, fmt, wanted)
+        self.path = path
+        self.before = _files.read_text(path)
+        try:
+            doc = fmt.parse(self.before, path)
+            owned = _owned_entries.read_state(path) if fmt.owns_entries else None
+            module.no_log_values.update(no_log_strings(fmt.file_secrets(doc)))
+            self.merged = fmt.merge(doc, wanted, owned)
+        except ValueError as exc:  # a live file (or state) we cannot read or must not edit
+            raise Invalid("path: %s" % exc)
+        self.unchanged = self.before is not None and fmt.same(doc, self.merged.doc)
+        self.after = self.before if self.unchanged else fmt.render(self.merged.doc, path)
+        self.config_test = (_config_test(module, fmt, path, self.before, self.after, self.merged)
+                            if "validate" in module.params else None)
+        self.file_args = _file_args(module, fmt, path)
+        # Masked at write time, once every prepared file has added the secrets it found.
+        self.diff = fmt.diff(path, self.before, self.after, self.merged) if module._diff else None
+
+    def write(self):
+        module, fmt, path = self.module, self.fmt, self.path
+        backup = module.params.get("backup", False)
+        if fmt.owns_entries:
+            written = _owned_entries.save(module, path, self.before, None if self.unchanged else self.after,
+                                          self.merged.owned, backup=backup, file_args=self.file_args)
+        else:
+            written = _files.apply_text(module, path, self.after, backup=backup, file_args=self.file_args)
+        if "diff" in written:
+            written["diff"] = _tag_secrets(module, [self.diff])[0]
+        for warning in self.merged.warnings:
+            module.warn(warning)
+        content_changed = written.pop("content_changed")
+        result = dict(written, **_signals(fmt, content_changed))
+        if self.config_test:
+            result["config_test"] = self.config_test
+        result.update(fmt.report(self.wanted, self.merged))
+        return result
+
+
+class _PreparedTree(_Prepared):
+    """Managed directories: every one checked by ``__init__``; synced by ``write``."""
+
+    def __init__(self, module, fmt, wanted):
+        super(_PreparedTree, self).__init__(module, fmt, wanted)
+        destinations = wanted["destinations"]
+        module.no_log_values.update(no_log_strings(fmt.file_secrets(destinations)))
+        try:
+            for root, layout, files in destinations:
+                if layout == "flat":
+                    _managed_dirs.check_managed(root)
+                else:
+                    _managed_dirs.check_tree(root, list(files))
+        except ValueError as exc:  # a directory someone else made, or a damaged marker
+            raise Invalid("%s: %s" % (fmt.tree_option, exc))
+
+    def write(self):
+        module, fmt = self.module, self.fmt
         totals = {"changed": False, "diff": [], "written": [], "removed": [], "left": [], "changed_roots": []}
-        for root, layout, files in destinations:
+        for root, layout, files in self.wanted["destinations"]:
             sync = _managed_dirs.sync_dir if layout == "flat" else _managed_dirs.sync_tree
             result = sync(module, root, files)
             if result["changed"]:
@@ -258,23 +327,24 @@ def write_tree(module, fmt, wanted):
                 totals["changed_roots"].append(root)
             for key in ("diff", "written", "removed", "left"):
                 totals[key].extend(result[key])
-    except ValueError as exc:  # a directory someone else made, or a damaged marker
-        raise Invalid("%s: %s" % (fmt.tree_option, exc))
-    for path in totals.pop("left"):
-        module.warn("%s was kept: anchorage.registry did not write it" % path)
-    if module._diff:
-        totals["diff"] = _tag_secrets(module, totals["diff"])
-    else:
-        totals.pop("diff")
-    report = fmt.report(wanted, totals)
-    totals.pop("changed_roots")
-    totals.update(_signals(fmt, totals["changed"]))
-    totals.update(report)
-    return totals
+        for path in totals.pop("left"):
+            module.warn("%s was kept: anchorage.registry did not write it" % path)
+        if module._diff:
+            totals["diff"] = _tag_secrets(module, totals["diff"])
+        else:
+            totals.pop("diff")
+        report = fmt.report(self.wanted, totals)
+        totals.pop("changed_roots")
+        totals.update(_signals(fmt, totals["changed"]))
+        totals.update(report)
+        return totals
 
 
-def apply(module, fmt):
-    """The whole cycle for ``module.params``; returns the result, raises Invalid."""
+def prepare(module, fmt):
+    """Everything before the first write for ``module.params``: secrets masked, probe, build, the
+    live file read, merged, rendered and tested (a tree: every directory checked). Raises Invalid;
+    writes nothing. ``prepare(...).write()`` then writes and returns the module result, so a caller
+    with several files prepares them all before writing any."""
     params = module.params
     # Also when the invocation was not logged (task-level no_log), for results and errors.
     module.no_log_values.update(no_log_strings(fmt.secrets(params)))
@@ -283,14 +353,16 @@ def apply(module, fmt):
     for warning in fmt.warnings(wanted):
         module.warn(warning)
     if isinstance(fmt, TreeFormat):
-        return write_tree(module, fmt, wanted)
+        return _PreparedTree(module, fmt, wanted)
     path = params.get("path")
     if path is None:
-        # Render only (zot_config without a file): nothing on the host changes.
-        result = dict(changed=False, **_signals(fmt, False))
-        result.update(fmt.report(wanted, Merged(wanted)))
-        return result
-    return write_file(module, fmt, path, wanted)
+        return _Prepared(module, fmt, wanted)
+    return _PreparedFile(module, fmt, wanted, path)
+
+
+def apply(module, fmt):
+    """The whole cycle for one file (or tree): ``prepare``, then write; the result, raises Invalid."""
+    return prepare(module, fmt).write()
 
 
 def run(fmt, argument_spec, **module_kwargs):

@@ -18,7 +18,7 @@ import re
 import tempfile
 
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import host_errors, listen_errors, number_errors, unique_errors
-from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RELOAD, ConfigFormat, Invalid
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RELOAD, CheckedFormat
 
 HEADER = "# Managed by anchorage.registry (haproxy_config). Local edits are replaced.\n"
 
@@ -122,19 +122,13 @@ def config_test(module, text, path):
     return True, "haproxy -c rejected the new %s (rc %d): %s" % (path, rc, report or "no message")
 
 
-class HaproxyConfig(ConfigFormat):
+class HaproxyConfig(CheckedFormat):
     """haproxy.cfg for the haproxy_config module: the module owns the whole file."""
 
     signal = RELOAD
 
-    def build(self, params, facts):
-        errors = check(params)
-        if errors:
-            raise Invalid(errors)
-        return params
-
-    def render(self, doc, path):
-        return render(doc)
+    check = staticmethod(check)
+    text = staticmethod(render)
 
     def test(self, module, text, path, merged):
         return config_test(module, text, path)

@@ -8,11 +8,12 @@
 """Everything the node_trust role writes on a node, in one module execution.
 
 The registry list is planned once (``_registry_hosts.plan``); then each writer the node's
-runtimes need runs the one pipeline (``_config_file.apply``) with its own options, exactly as its
-single-purpose module would: the CA files (``registry_ca``), ``daemon.json``
-(``docker_daemon_config``), the docker CLI's logins in ``config.json``, ``hosts.toml`` (``containerd_hosts``), ``config.toml``'s
-``config_path`` (``containerd_config``) and ``registries.yaml`` for k3s and RKE2
-(``k3s_registries``). One round trip per node, where the single-purpose modules take five.
+runtimes need runs the one pipeline with its own options, exactly as its single-purpose module
+would: the CA files (``registry_ca``), ``daemon.json`` (``docker_daemon_config``), the docker CLI's
+logins in ``config.json``, ``hosts.toml`` (``containerd_hosts``), ``config.toml``'s ``config_path``
+(``containerd_config``), the ``/etc/hosts`` block and ``registries.yaml`` for k3s and RKE2
+(``k3s_registries``). Every file is prepared (``_config_file.prepare``) before the first is
+written. One round trip per node, where the single-purpose modules take five.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import os
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _runtimes
 from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import CACertificates
-from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid, TreeFormat, apply
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid, OptionsView, TreeFormat, prepare
 from ansible_collections.anchorage.registry.plugins.module_utils._containerd import ContainerdConfig, ContainerdHosts
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_auth import DockerAuths
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_daemon import DockerDaemon
@@ -34,21 +35,6 @@ RKE2_UNITS = ("rke2-server", "rke2-agent")
 RUNTIMES = ("docker", "containerd") + K3S_UNITS + RKE2_UNITS
 # The Python library (as _runtimes.libraries names it) each writer imports on the node.
 LIBRARY = {"containerd_config": "tomlkit", "k3s": "yaml", "rke2": "yaml"}
-# File options of a writer that takes them (load_file_common_arguments reads these keys).
-_NO_FILE_ATTRIBUTES = dict(mode=None, owner=None, group=None, seuser=None, serole=None, setype=None,
-                           selevel=None, attributes=None)
-
-
-class _WriterModule(object):
-    """The module as one writer sees it: that writer's own options, everything else shared
-    (check mode, --diff, masked values, warnings, temporary directory)."""
-
-    def __init__(self, module, params):
-        self._module = module
-        self.params = params
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
 
 
 def secrets(params):
@@ -80,24 +66,23 @@ def writers(params, runtimes, planned):
     result = [("ca", "registries", CACertificates(), ca)]
     if "docker" in runtimes:
         result.append(("docker", "docker_daemon_json", DockerDaemon(), dict(
-            _NO_FILE_ATTRIBUTES, path=_under(root, params["docker_daemon_json"]), backup=backup,
+            path=_under(root, params["docker_daemon_json"]), backup=backup,
             validate=params["validate"], **{key: planned["docker"][key] for key in ("insecure_registries", "registry_mirrors")})))
         result.append(("docker_auth", "docker_config_json", DockerAuths(), dict(
-            _NO_FILE_ATTRIBUTES, path=_under(root, params["docker_config_json"]), auths=planned["docker"]["auths"])))
+            path=_under(root, params["docker_config_json"]), auths=planned["docker"]["auths"])))
     if "containerd" in runtimes:
         result.append(("containerd_hosts", "containerd_hosts_dir", ContainerdHosts(), dict(
             path=_under(root, params["containerd_hosts_dir"]), registries=planned["containerd_hosts"])))
         result.append(("containerd_config", "containerd_config", ContainerdConfig(params["containerd_config_version"]), dict(
-            _NO_FILE_ATTRIBUTES, path=_under(root, params["containerd_config"]), backup=backup,
+            path=_under(root, params["containerd_config"]), backup=backup,
             config_path=params["containerd_hosts_dir"])))
     etc_hosts = _under(root, params["etc_hosts"])
     if planned["etc_hosts"] or os.path.exists(etc_hosts):
         # Not on a node without the file and with nothing to map: no empty /etc/hosts is made.
-        result.append(("etc_hosts", "etc_hosts", EtcHosts(),
-                       dict(_NO_FILE_ATTRIBUTES, path=etc_hosts, entries=planned["etc_hosts"])))
+        result.append(("etc_hosts", "etc_hosts", EtcHosts(), dict(path=etc_hosts, entries=planned["etc_hosts"])))
     for name, path, units in k3s_files:
         result.append((name, name + "_registries_path", K3sRegistries(), dict(
-            _NO_FILE_ATTRIBUTES, path=_under(root, path), mode="0600", backup=backup,
+            path=_under(root, path), mode="0600", backup=backup,
             mirrors=planned["k3s"]["mirrors"], configs=planned["k3s"]["configs"], units=units)))
     return result
 
@@ -128,7 +113,9 @@ def run(module):
     if "docker" in runtimes:
         for warning in planned["warnings"]:
             module.warn(warning)
-    files, diffs, missing = {}, [], []
+    # Every file of every runtime is read, merged, rendered and checked before the first is
+    # written: a refusal of any of them leaves all of them untouched.
+    prepared, missing = [], []
     for name, option, fmt, options in writers(params, runtimes, planned):
         library = LIBRARY.get(name)
         if library and not libraries[library]:
@@ -136,12 +123,15 @@ def run(module):
             continue
         units = options.pop("units", None)
         try:
-            result = apply(_WriterModule(module, options), fmt)
+            prepared.append((name, units, prepare(OptionsView(module, options), fmt)))
         except Invalid as exc:
             # The writer names its own option (path, destinations, registries); say ours.
             own = "%s: " % (fmt.tree_option if isinstance(fmt, TreeFormat) else "path")
             raise Invalid([option + ": " + error[len(own):] if error.startswith(own) else error
                            for error in exc.errors])
+    files, diffs = {}, []
+    for name, units, ready in prepared:
+        result = ready.write()
         if units is not None:
             result["units"] = units
         diff = result.pop("diff", None)

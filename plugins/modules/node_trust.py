@@ -133,9 +133,9 @@ options:
     type: bool
     default: true
 notes:
-  - Every writer runs after the registry list is checked and planned; a live file a writer must not edit (a
-    C(daemon.json) that is not JSON, a C(certs.d) directory another tool made) fails the module naming it, and the
-    files of the writers before it (the CA files first) may be written by then.
+  - Every file of every runtime is read, merged, rendered and checked (C(dockerd --validate) included) before the first
+    is written. A live file a writer must not edit (a C(daemon.json) that is not JSON, a C(certs.d) directory another
+    tool made) fails the module naming its option, with no file written, not even those of the writers before it.
 seealso:
   - module: anchorage.registry.container_runtimes_info
   - module: anchorage.registry.registry_ca

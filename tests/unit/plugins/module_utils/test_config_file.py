@@ -142,3 +142,43 @@ def test_file_options_are_the_shared_piece(validate, names):
     spec = file_options(path=dict(type="path"), validate=validate, x=dict(type="str"))
     assert set(spec) == names
     assert spec["backup"] == dict(type="bool", default=False)
+
+
+def _main_two():
+    """Two token files in one module, each prepared before either is written (as node_trust does)."""
+    module = _config_file.SecretMaskingModule(
+        lambda params: [params["token"]], supports_check_mode=True, argument_spec=dict(
+            token=dict(type="str", no_log=False),
+            files=dict(type="list", elements="dict", options=dict(SPEC, token=dict(type="str", no_log=False)),
+                       required=True)))
+    try:
+        prepared = [_config_file.prepare(_config_file.OptionsView(module, dict(options, mode=None)), TokenFile())
+                    for options in module.params["files"]]
+    except Invalid as exc:
+        module.fail_json(msg=exc.message, errors=exc.errors)
+    module.exit_json(changed=False, results=[ready.write() for ready in prepared])
+
+
+TWO = types.SimpleNamespace(main=_main_two)
+
+
+def two(first, second, second_lines):
+    return dict(token=TOKEN, files=[args(first, lines=["a"]), args(second, lines=second_lines)])
+
+
+@pytest.mark.parametrize("second_lines, message", [
+    ([], "lines: give at least one line"),  # refused by the format's build
+    (["bad"], "the checker refused"),  # refused by the service's checker on the rendered candidate
+])
+def test_a_refusal_of_the_second_file_writes_neither(run_module, tmp_path, second_lines, message):
+    first, second = tmp_path / "first.conf", tmp_path / "second.conf"
+    first.write_text("token = old\nkept\n")
+    result = run_module(TWO, two(first, second, second_lines))
+    assert result["failed"] and message in result["msg"]
+    assert first.read_text() == "token = old\nkept\n" and not second.exists()
+    written = run_module(TWO, two(first, second, ["b"]), diff=True)
+    assert [item["changed"] for item in written["results"]] == [True, True]
+    assert first.read_text() == "token = %s\na\n" % TOKEN and second.read_text() == "token = %s\nb\n" % TOKEN
+    # Each diff is still the file's own, the old secret read from it masked.
+    assert written["results"][0]["diff"]["before"].startswith("token = ******** (")
+    assert written["results"][0]["diff"]["before"].endswith(")\nkept\n")

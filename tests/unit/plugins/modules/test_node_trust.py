@@ -92,6 +92,22 @@ def test_a_live_file_it_must_not_edit_is_named_by_its_option(run_module, tmp_pat
     assert result["msg"].startswith("docker_daemon_json: %s/etc/docker/daemon.json is not valid JSON" % tmp_path)
 
 
+def test_a_refused_hosts_toml_leaves_every_file_untouched_even_those_written_before_it(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    daemon = root / "etc/docker/daemon.json"
+    daemon.parent.mkdir(parents=True)
+    daemon.write_text('{"log-level": "info"}')
+    theirs = root / "etc/containerd/certs.d/docker.io"  # another tool's directory, for a mirror we want
+    theirs.mkdir(parents=True)
+    before = sorted(str(path) for path in root.rglob("*"))
+    result = run_module(node_trust, args(root, ca_pem, runtimes=["docker", "containerd"]))
+    assert result["failed"] is True
+    assert result["msg"].startswith("containerd_hosts_dir: %s exists and was not created by anchorage.registry" % theirs)
+    # daemon.json and the CA files come first in the order of writing: neither was written.
+    assert daemon.read_text() == '{"log-level": "info"}'
+    assert sorted(str(path) for path in root.rglob("*")) == before
+
+
 def test_only_the_runtimes_writers_run_and_absent_removes_what_it_wrote(run_module, tmp_path, ca_pem):
     tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
     theirs = tmp_path / "etc/docker/daemon.json"
