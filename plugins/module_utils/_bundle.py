@@ -12,7 +12,8 @@ Layout of a bundle directory::
     manifest.json           versions and sha256 of everything below (written last)
     packages/<arch>.tar     Debian packages with all their dependencies, and an apt ``Packages``
                             index, for one architecture (amd64, arm64)
-    images/<name>.tar       image archives (docker-archive or oci-archive)
+    images/<name>.tar       image archives (docker-archive, or oci-archive for k3s and containerd)
+    files/<file name>       other artifacts the roles use (Harbor's offline installer)
 
 ``bundle_manifest`` (on the connected machine) writes the package archives and the manifest;
 ``bundle_install`` (on each host) checks an archive's sha256 against the manifest, then lets
@@ -29,7 +30,7 @@ import os
 import shutil
 import tarfile
 import tempfile
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text
 
@@ -111,26 +112,40 @@ def write_packages_archive(debs, control_of, path, check_mode=False):
     return result
 
 
-def build_manifest(root, packages, images, check_mode=False):
+def _artifacts(root, items, section, check_mode):
+    """Manifest entries of ``items`` (each with ``name`` and ``file``, the path inside ``root``),
+    sorted by name, with the sha256 and size read from the files (null in check mode for a file
+    not there yet)."""
+    entries = []
+    for item in sorted(items, key=lambda entry: entry["name"]):
+        path = os.path.join(root, item["file"])
+        if os.path.isfile(path):
+            entries.append(dict(item, sha256=sha256_file(path), size=os.path.getsize(path)))
+        elif check_mode:
+            entries.append(dict(item, sha256=None, size=None))
+        else:
+            raise BundleError("%s: %s (%s) is missing" % (section, item["file"], item["name"]))
+    return entries
+
+
+def build_manifest(root, packages, images, files=(), check_mode=False):
     """The manifest of the bundle at ``root``. ``packages``: {arch: {"requested": [...], and what
     :func:`write_packages_archive` returned}}; ``images``: [{"name", "file", "format", "reference",
-    "source"}], their checksums read from the files (null in check mode for a file not copied yet)."""
-    manifest = {"format": MANIFEST_FORMAT, "packages": {}, "images": []}
+    "source"}]; ``files``: [{"name", "file", "source"}]; their checksums read from the files."""
+    manifest = {"format": MANIFEST_FORMAT, "packages": {}, "images": _artifacts(root, images, "images", check_mode),
+                "files": _artifacts(root, files, "files", check_mode)}
     for arch in sorted(packages):
         archive = packages[arch]
         manifest["packages"][arch] = {
             "file": "packages/%s.tar" % arch, "sha256": archive["sha256"], "size": archive["size"],
             "requested": sorted(archive["requested"]), "debs": archive["debs"],
         }
-    for image in sorted(images, key=lambda item: item["name"]):
-        path = os.path.join(root, image["file"])
-        if os.path.isfile(path):
-            manifest["images"].append(dict(image, sha256=sha256_file(path), size=os.path.getsize(path)))
-        elif check_mode:
-            manifest["images"].append(dict(image, sha256=None, size=None))
-        else:
-            raise BundleError("images: %s (%s) is missing" % (image["file"], image["name"]))
     return manifest
+
+
+def bundle_file(source):
+    """Where a file copied or downloaded from ``source`` (a path or a URL) lies in the bundle."""
+    return "files/" + os.path.basename(urlsplit(source).path)
 
 
 def render_manifest(manifest):
@@ -243,7 +258,8 @@ def run_manifest(module):
                 rebuilt.append(arch)
             packages[arch] = dict(archive, requested=params["packages"])
         images = [dict(image, file=image["file"] or "images/%s.tar" % image["name"]) for image in params["images"]]
-        manifest = build_manifest(root, packages, images, module.check_mode)
+        files = [dict(item, file=item["file"] or bundle_file(item["source"])) for item in params["files"]]
+        manifest = build_manifest(root, packages, images, files, module.check_mode)
     except BundleError as exc:
         module.fail_json(msg=str(exc))
     result = apply_text(module, os.path.join(root, MANIFEST), render_manifest(manifest))

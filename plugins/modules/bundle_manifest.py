@@ -16,7 +16,8 @@ description:
     C(packages/<architecture>.tar), the same bytes for the same packages (names sorted, no times or owners), so
     that an unchanged set of packages leaves the archive as it was.
   - Writes C(manifest.json) last, listing every package (name, version, architecture, sha256), every image
-    archive and the sha256 and size of each file of the bundle. Hosts check a file against it before they use it.
+    archive, every other file (O(files)) and the sha256 and size of each file of the bundle. Hosts check a file
+    against it before they use it.
 extends_documentation_fragment:
   - anchorage.registry.attributes
 attributes:
@@ -66,6 +67,27 @@ options:
         description: Where the archive was copied from.
         type: str
         required: true
+  files:
+    description:
+      - Other files in the bundle that roles use, for example Harbor's offline installer (their checksums are read from the
+        files).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: A short name the roles refer to the file by, for example V(harbor-installer).
+        type: str
+        required: true
+      file:
+        description:
+          - The file's path inside the bundle. Default C(files/<the last component of source>), for example
+            C(files/harbor-offline-installer-v2.16.0.tgz).
+        type: str
+      source:
+        description: Where the file was copied or downloaded from (a path or a URL).
+        type: str
+        required: true
 author:
   - anchorage.registry contributors (@anchorage-registry)
 """
@@ -103,6 +125,11 @@ manifest:
     images:
       - {name: registry, file: images/registry.tar, format: docker-archive, reference: docker.io/library/registry:2.8.3,
          source: docker://docker.io/library/registry:2.8.3, sha256: 1c2d..., size: 25000000}
+      - {name: zot, file: images/zot.tar, format: oci-archive, reference: ghcr.io/project-zot/zot:v2.1.20,
+         source: docker://ghcr.io/project-zot/zot:v2.1.20, sha256: 7e3f..., size: 110000000}
+    files:
+      - {name: harbor-installer, file: files/harbor-offline-installer-v2.16.0.tgz, sha256: 5b1a..., size: 680000000,
+         source: https://github.com/goharbor/harbor/releases/download/v2.16.0/harbor-offline-installer-v2.16.0.tgz}
 packages_rebuilt:
   description: The architectures whose package archive was (or would be) written anew.
   returned: success
@@ -127,6 +154,11 @@ def main():
                 file=dict(type="str"),
                 format=dict(type="str", default="docker-archive", choices=["docker-archive", "oci-archive"]),
                 reference=dict(type="str", required=True),
+                source=dict(type="str", required=True),
+            )),
+            files=dict(type="list", elements="dict", default=[], options=dict(
+                name=dict(type="str", required=True),
+                file=dict(type="str"),
                 source=dict(type="str", required=True),
             )),
         ),

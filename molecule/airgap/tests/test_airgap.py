@@ -4,6 +4,7 @@ The hosts sit on a Docker --internal network: what they have came from the bundl
 airgap-client over that network with real clients (skopeo, containerd's ctr, docker after node_trust).
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -42,15 +43,67 @@ def address(server):
     return server.interface("eth0").addresses[0]
 
 
+def bundled_version(manifest, name):
+    return next(deb["version"] for deb in manifest["packages"]["amd64"]["debs"] if deb["package"] == name)
+
+
 def test_packages_came_from_the_bundle(server, manifest):
-    bundled = dict((deb["package"], deb["version"]) for deb in manifest["packages"]["amd64"]["debs"])
     for name in ("docker.io", "python3-yaml", "python3-bcrypt"):
         package = server.package(name)
-        assert package.is_installed and package.version == bundled[name], name
+        assert package.is_installed and package.version == bundled_version(manifest, name), name
     assert server.service("docker").is_running
     # The copied archive and apt's temp directory are gone.
     assert not server.file("/var/cache/anchorage-bundle-packages-amd64.tar").exists
     assert server.run("ls -d /tmp/anchorage-bundle-*").rc != 0
+
+
+def test_keepalived_came_from_the_bundle_and_holds_the_vip(server, manifest):
+    package = server.package("keepalived")
+    assert package.is_installed and package.version == bundled_version(manifest, "keepalived")
+    assert server.service("keepalived").is_running
+    # keepalived becomes MASTER a few adverts after its start (the registry check passing first).
+    held = server.run("for i in $(seq 50); do ip -o address show to 172.28.40.100 | grep -q . && exit 0; sleep 0.2; done; exit 1")
+    assert held.rc == 0, server.check_output("ip -o address show")
+
+
+def test_client_got_tomlkit_from_the_bundle(client, manifest):
+    package = client.package("python3-tomlkit")
+    assert package.is_installed and package.version == bundled_version(manifest, "python3-tomlkit")
+    assert not client.file("/var/cache/anchorage-bundle-packages-amd64.tar").exists
+
+
+def test_registry_answers_through_the_vip(client):
+    status = client.check_output("curl -s -m 5 -o /dev/null -w '%%{http_code}' %s", "http://172.28.40.100:5000/v2/")
+    assert status == "401"
+
+
+def test_zot_image_is_in_k3s_airgap_images_dir(client, manifest):
+    entry = next(image for image in manifest["images"] if image["name"] == "zot")
+    placed = client.file("/var/lib/rancher/k3s/agent/images/anchorage-zot.tar")
+    assert placed.is_file and placed.mode == 0o644 and placed.user == "root"
+    assert placed.sha256sum == entry["sha256"] and entry["format"] == "oci-archive"
+    # An OCI layout skopeo reads, its image named as the Deployment asks for it.
+    inspected = json.loads(client.check_output("skopeo inspect oci-archive:%s", placed.path))
+    assert inspected["Os"] == "linux" and inspected["Architecture"] == "amd64"
+    index = json.loads(client.check_output("tar -xOf %s index.json", placed.path))
+    assert [m["annotations"]["org.opencontainers.image.ref.name"] for m in index["manifests"]] == [
+        "docker.io/anchorage-lab/registry:2.8.2"]
+
+
+def test_containerd_imports_zot_image_under_the_deployments_name(client):
+    # containerd's import, as k3s runs it on the directory's archives (k3s itself cannot run here).
+    imported = client.run("ctr -n airgap-k3s images import --all-platforms /var/lib/rancher/k3s/agent/images/anchorage-zot.tar")
+    assert imported.rc == 0, imported.stderr
+    assert "docker.io/anchorage-lab/registry:2.8.2" in client.check_output("ctr -n airgap-k3s images ls -q").split()
+    client.run("ctr -n airgap-k3s images rm docker.io/anchorage-lab/registry:2.8.2")
+
+
+def test_bundle_holds_harbor_installer(manifest):
+    # The harbor role's use of it runs in prepare (its checks, on the controller).
+    entry = next(item for item in manifest["files"] if item["name"] == "harbor-installer")
+    assert entry["file"] == "files/harbor-offline-installer-v2.16.0.tgz"
+    with open(os.path.join(BUNDLE, entry["file"]), "rb") as handle:
+        assert entry["sha256"] == hashlib.sha256(handle.read()).hexdigest()
 
 
 def test_no_way_out(server, client):

@@ -23,6 +23,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._bundle import 
     BundleError,
     apt_options,
     build_manifest,
+    bundle_file,
     deb_fields,
     missing_packages,
     packages_stanza,
@@ -115,3 +116,22 @@ def test_manifest_lists_checksums_and_missing_images(debs, tmp_path):
     assert build_manifest(str(root), {}, [missing], check_mode=True)["images"][0]["sha256"] is None
     with pytest.raises(BundleError, match="images/zot.tar \\(zot\\) is missing"):
         build_manifest(str(root), {}, [missing])
+
+
+def test_manifest_lists_other_files_by_name(tmp_path):
+    root = tmp_path / "bundle"
+    (root / "files").mkdir(parents=True)
+    (root / "files" / "harbor-offline-installer-v2.16.0.tgz").write_bytes(b"installer")
+    installer = {"name": "harbor-installer", "file": "files/harbor-offline-installer-v2.16.0.tgz",
+                 "source": "https://example.org/harbor-offline-installer-v2.16.0.tgz"}
+    manifest = build_manifest(str(root), {}, [], [installer])
+    assert manifest["files"] == [dict(installer, sha256=sha256_file(str(root / installer["file"])), size=9)]
+    missing = dict(installer, name="other", file="files/other.tgz")
+    with pytest.raises(BundleError, match="^files: files/other.tgz \\(other\\) is missing$"):
+        build_manifest(str(root), {}, [], [installer, missing])
+
+
+@pytest.mark.parametrize("source", ["https://example.org/v2.16.0/harbor-offline-installer-v2.16.0.tgz?download=1",
+                                    "/srv/harbor-offline-installer-v2.16.0.tgz"])
+def test_a_file_keeps_its_name_in_the_bundle(source):
+    assert bundle_file(source) == "files/harbor-offline-installer-v2.16.0.tgz"

@@ -43,6 +43,7 @@ def test_manifest_written_once_and_check_mode_writes_nothing(run_module, tmp_pat
     assert manifest == first["manifest"]
     assert manifest["packages"]["amd64"]["sha256"] == sha256_file(str(tmp_path / "bundle" / "packages" / "amd64.tar"))
     assert manifest["images"][0]["file"] == "images/registry.tar" and manifest["images"][0]["format"] == "docker-archive"
+    assert manifest["files"] == []
     again = run_module(bundle_manifest, args)
     assert again["changed"] is False and again["packages_rebuilt"] == []
 
@@ -71,3 +72,14 @@ def test_install_refuses_an_archive_that_does_not_match(run_module, tmp_path):
     planned = run_module(bundle_install, {"archive": archive, "sha256": sha256_file(archive), "names": ["anchorage-app"]},
                          check_mode=True)
     assert planned["changed"] is True and planned["missing"] == ["anchorage-app"] and planned["installed"] == []
+
+
+def test_manifest_names_other_files_after_their_source(run_module, tmp_path):
+    args = _bundle_args(tmp_path)
+    (tmp_path / "bundle" / "files").mkdir()
+    (tmp_path / "bundle" / "files" / "installer.tgz").write_bytes(b"an installer")
+    args["files"] = [{"name": "harbor-installer", "source": "https://example.org/dl/installer.tgz"}]
+    result = run_module(bundle_manifest, args)
+    assert result["manifest"]["files"] == [{
+        "name": "harbor-installer", "file": "files/installer.tgz", "source": "https://example.org/dl/installer.tgz",
+        "sha256": sha256_file(str(tmp_path / "bundle" / "files" / "installer.tgz")), "size": 12}]
