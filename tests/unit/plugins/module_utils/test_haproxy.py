@@ -11,9 +11,11 @@ load_balancer role installs Debian's haproxy; here it runs too when this machine
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
+import yaml
 
 from ansible_collections.anchorage.registry.plugins.module_utils._haproxy import HEADER, check, render
 from ansible_collections.anchorage.registry.plugins.modules import haproxy_config
@@ -112,3 +114,11 @@ def test_haproxy_own_test_refuses_what_it_cannot_run(run_module, tmp_path):
     result = run_module(haproxy_config, _args(path, servers=[{"name": "a", "address": "no-such-host.invalid:5001"}]))
     assert result["failed"] and result["msg"].startswith("haproxy -c rejected the new %s" % path), result
     assert not path.exists()
+
+
+def test_the_role_removes_only_files_that_start_with_this_header():
+    # roles/load_balancer removes haproxy_config's file on absent only when it starts with the role's copy of the header.
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "load_balancer", "vars", "main.yml")
+    with open(path) as handle:
+        header = yaml.safe_load(handle)["__load_balancer_config_header"]
+    assert HEADER.startswith(header) and len(header) > len("# Managed by anchorage.registry")

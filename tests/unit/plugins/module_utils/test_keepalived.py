@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 
 import pytest
+import yaml
 
 from ansible_collections.anchorage.registry.plugins.module_utils._keepalived import (
     HEADER,
@@ -303,3 +305,11 @@ def test_cluster_settings_take_the_first_node_that_has_a_value():
         "B": {"virtual_router_id": 8, "auth_pass": None, "version": None},
     }
     assert cluster_settings([]) == {}
+
+
+def test_the_role_removes_only_files_that_start_with_this_header():
+    # roles/keepalived removes keepalived_config's file on absent only when it starts with the role's copy of the header.
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "keepalived", "vars", "main.yml")
+    with open(path) as handle:
+        header = yaml.safe_load(handle)["__keepalived_config_header"]
+    assert HEADER.startswith(header) and len(header) > len("# Managed by anchorage.registry")
