@@ -52,6 +52,9 @@ DEFAULT_PRUNE_KINDS = (
     # Custom resources, skipped where their CRD is not installed.
     "monitoring.coreos.com/v1/ServiceMonitor", "helm.cattle.io/v1/HelmChartConfig",
 )
+# What state=absent deletes too unless keep_data: the claims, then the Namespaces (deleting one
+# deletes everything in it).
+DATA_KINDS = ("v1/PersistentVolumeClaim", "v1/Namespace")
 # Dependencies first (Helm's install order, shortened); kinds not listed go before workloads.
 APPLY_ORDER = (
     "Namespace", "ResourceQuota", "LimitRange", "PodDisruptionBudget", "ServiceAccount", "Secret", "ConfigMap",
@@ -157,6 +160,28 @@ def manifest_errors(manifests, default_namespace, requirements):
             errors.append("%s: %s does not carry the prune selector's labels, so a later run could not prune it"
                           % (where, describe(obj)))
     return errors
+
+
+def kind_refs_errors(kind_refs):
+    """prune_kinds entries that are not API_VERSION/KIND."""
+    return ["prune_kinds: %r is not API_VERSION/KIND (e.g. v1/ConfigMap, apps/v1/Deployment)" % kind_ref
+            for kind_ref in kind_refs if kind_ref.count("/") not in (1, 2) or not kind_ref.rpartition("/")[2]]
+
+
+def absent_kinds(params):
+    """The kinds state=absent deletes: prune_kinds, and the data kinds unless keep_data."""
+    kinds = list(params["prune_kinds"])
+    if not params["keep_data"]:
+        kinds.extend(kind for kind in DATA_KINDS if kind not in kinds)
+    return kinds
+
+
+def absent_errors(params):
+    """state=absent deletes by the selector alone: manifests would suggest otherwise."""
+    if params["manifests"]:
+        return ["manifests: state absent deletes what prune_selector selects (prune_kinds) and applies nothing; "
+                "leave manifests empty"]
+    return []
 
 
 def sort_manifests(manifests):
@@ -399,7 +424,7 @@ class Applier(object):
             applied.append((resource, obj))
         return applied
 
-    def prune(self, applied):
+    def prune(self, applied, kinds):
         requirements = parse_selector(self.params["prune_selector"])
         wanted = set(identity(obj, namespaced=resource.namespaced) for resource, obj in applied)
         namespaces = sorted(set(obj["metadata"]["namespace"] for resource, obj in applied if resource.namespaced)
@@ -407,7 +432,7 @@ class Applier(object):
         # Namespaces an object of this set may have been applied to before, though none is now.
         extra = sorted(set(self.params.get("prune_namespaces") or []) - set(namespaces))
         pruned = []
-        for kind_ref in self.params["prune_kinds"]:
+        for kind_ref in kinds:
             api_version, _sep, kind = kind_ref.rpartition("/")
             try:
                 resource = self.cluster.resource(api_version, kind)
@@ -475,11 +500,16 @@ class Applier(object):
 def input_errors(module):
     """Mask the manifests' Secrets for no_log; the problems with the manifests and the prune selector."""
     params = module.params
-    module.no_log_values.update(secret_values(params["manifests"]))
+    module.no_log_values.update(secret_values(params["manifests"] or []))
     try:
         requirements = parse_selector(params["prune_selector"]) if params["prune_selector"] else []
     except ValueError as exc:
         return ["prune_selector: %s" % exc]
+    if not requirements and (params["prune"] or params["state"] == "absent"):
+        # An empty selector selects every object of the namespace.
+        return ["prune_selector: must not be empty with prune or state absent (it would select every object)"]
+    if params["state"] == "absent":
+        return absent_errors(params)
     return manifest_errors(params["manifests"], params.get("namespace"), requirements)
 
 
@@ -503,20 +533,20 @@ def run(module):
     for option in ("wait_timeout", "wait_sleep"):
         if params[option] < 1:
             errors.append("%s: must be at least 1 second" % option)
-    for kind_ref in params["prune_kinds"]:
-        if kind_ref.count("/") not in (1, 2) or not kind_ref.rpartition("/")[2]:
-            errors.append("prune_kinds: %r is not API_VERSION/KIND (e.g. v1/ConfigMap, apps/v1/Deployment)" % kind_ref)
+    errors.extend(kind_refs_errors(params["prune_kinds"]))
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors)
     cluster = connect(module, params["field_manager"], params["force_conflicts"])
     applier = Applier(cluster, params, module.check_mode, module._diff)
     result = {"changed": False, "results": applier.results, "pruned": [], "rollout": {}}
+    absent = params["state"] == "absent"
     step = "apply"
     try:
-        applied = applier.apply_all(manifests)
-        if params["prune"]:
+        # state=absent: nothing applied, so everything the selector finds goes.
+        applied = [] if absent else applier.apply_all(manifests)
+        if params["prune"] or absent:
             step = "prune"
-            result["pruned"] = applier.prune(applied)
+            result["pruned"] = applier.prune(applied, absent_kinds(params) if absent else params["prune_kinds"])
         result["changed"] = any(item["action"] != "unchanged" for item in applier.results)
         if params["wait"] and not module.check_mode:
             step = "wait"

@@ -14,7 +14,9 @@ at the directory, beside it (not among its resources: they are applied once, or 
 apps). Secrets are never written in plain text unless asked: ``none`` refuses them (reference
 existing Secrets instead), ``separate`` writes them to a directory of their own (to seal or
 apply apart), ``plain`` writes them with the rest. A file this module wrote and no longer
-renders (it starts with ``HEADER``) is removed; other files are left alone.
+renders (it starts with ``HEADER``) is removed; other files are left alone. ``state=absent``
+removes the files of the objects the prune selector and kinds pick, in both directories, and
+keeps the kustomization listing what remains, so that Argo CD or Flux deletes them too.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import posixpath
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.anchorage.registry.plugins.module_utils._files import apply_text, read_text, remove_file
-from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import describe, input_errors, masked, sort_manifests
+from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import (
+    absent_kinds, describe, group_of, input_errors, kind_refs_errors, masked, parse_selector, selector_matches,
+    sort_manifests)
 
 try:
     import yaml
@@ -120,11 +124,11 @@ def render_errors(manifests, params):
         errors.extend("manifests[%d]: %s: render_secrets is none, so no Secret is written in plain text; reference an "
                       "existing Secret instead, or set render_secrets to separate (a directory of its own, to seal or "
                       "apply apart) or plain" % (index, describe(obj)) for index, obj in secrets)
-    if mode == "separate" and secrets:
-        where = params.get("render_secrets_dir")
-        if not where:
-            errors.append("render_secrets_dir: separate Secrets need a directory of their own")
-        elif _inside(where, params["render_dir"]) or _inside(params["render_dir"], where):
+    where = params.get("render_secrets_dir")
+    if mode == "separate" and secrets and not where:
+        errors.append("render_secrets_dir: separate Secrets need a directory of their own")
+    elif mode == "separate" and where:
+        if _inside(where, params["render_dir"]) or _inside(params["render_dir"], where):
             errors.append("render_secrets_dir: must be outside render_dir (it is not part of the kustomization)")
     for option, keys in (("argocd", ("repo_url", "path")), ("flux", ("source", "path"))):
         given = params.get(option) or {}
@@ -156,7 +160,8 @@ def planned_files(manifests, params):
     if params.get("flux"):
         main["flux-kustomization.yaml"] = (dump(flux_kustomization(params["flux"], namespace, default_name)), None)
     planned = {params["render_dir"]: main}
-    if apart:
+    if apart or separate and params.get("render_secrets_dir"):
+        # Also when no Secret is left: the files of those no longer rendered go.
         planned[params["render_secrets_dir"]] = apart
     return planned
 
@@ -166,9 +171,29 @@ def _ours(path):
     return text is not None and text.startswith(HEADER)
 
 
+def _load(path):
+    """The object a file of ours holds, or None (not ours, not a mapping)."""
+    if not _ours(path):
+        return None
+    obj = yaml.safe_load(read_text(path))
+    return obj if isinstance(obj, dict) else None
+
+
+def _remove(module, path, outcome):
+    """Remove one file of ours; a Secret's values masked in the diff. Adds to ``outcome``."""
+    old = yaml.safe_load(read_text(path))
+    removed = remove_file(module, path)
+    if isinstance(old, dict) and old.get("kind") == "Secret" and "diff" in removed:
+        removed["diff"]["before"] = dump(masked(old))
+    outcome["files"].append({"file": path, "action": "removed"})
+    outcome["changed"] = True
+    if "diff" in removed:
+        outcome["diffs"].append(removed["diff"])
+
+
 def write(module, manifests, params):
     """Write the planned files, remove ours that are no longer planned; a result for exit_json."""
-    results, diffs, changed = [], [], False
+    outcome = {"changed": False, "files": [], "diffs": []}
     for directory, files in sorted(planned_files(manifests, params).items()):
         for name, (text, secret) in sorted(files.items()):
             path = os.path.join(directory, name)
@@ -176,27 +201,49 @@ def write(module, manifests, params):
             before = read_text(path)
             # A Secret's file is 0600; the others keep what they have.
             private = module.load_file_common_arguments({"mode": "0600"}, path=path) if secret else None
-            outcome = apply_text(module, path, text, file_args=private)
-            if secret is not None and "diff" in outcome:
-                old = yaml.safe_load(before) if before else None
-                outcome["diff"].update(before=dump(masked(old, secret)) if old else "", after=dump(masked(secret, old)))
-            action = "unchanged" if not outcome["content_changed"] else ("updated" if existed else "created")
-            results.append({"file": path, "action": action})
-            changed = changed or outcome["changed"]
-            if outcome["content_changed"] and "diff" in outcome:
-                diffs.append(outcome["diff"])
+            _record(outcome, path, apply_text(module, path, text, file_args=private), before, existed, secret)
         for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
             path = os.path.join(directory, name)
             if name.endswith(".yaml") and name not in files and _ours(path):
-                old = yaml.safe_load(read_text(path))
-                outcome = remove_file(module, path)
-                if isinstance(old, dict) and old.get("kind") == "Secret" and "diff" in outcome:
-                    outcome["diff"]["before"] = dump(masked(old))
-                results.append({"file": path, "action": "removed"})
-                changed = True
-                if "diff" in outcome:
-                    diffs.append(outcome["diff"])
-    return {"changed": changed, "files": results, "diffs": diffs}
+                _remove(module, path, outcome)
+    return outcome
+
+
+def _record(outcome, path, written, before, existed, secret=None):
+    """Add one written file (``apply_text``'s result) to ``outcome``; a Secret's values masked in the diff."""
+    if secret is not None and "diff" in written:
+        old = yaml.safe_load(before) if before else None
+        written["diff"].update(before=dump(masked(old, secret)) if old else "", after=dump(masked(secret, old)))
+    action = "unchanged" if not written["content_changed"] else ("updated" if existed else "created")
+    outcome["files"].append({"file": path, "action": action})
+    outcome["changed"] = outcome["changed"] or written["changed"]
+    if written["content_changed"] and "diff" in written:
+        outcome["diffs"].append(written["diff"])
+
+
+def remove(module, params):
+    """state=absent: remove the files of the objects the selector and kinds pick from both directories;
+    the kustomization (ours) then lists the files that remain."""
+    requirements = parse_selector(params["prune_selector"])
+    kinds = set((group_of(ref.rpartition("/")[0]), ref.rpartition("/")[2]) for ref in absent_kinds(params))
+    outcome = {"changed": False, "files": [], "diffs": []}
+    removed = set()
+    for directory in [params["render_dir"], params.get("render_secrets_dir")]:
+        for name in sorted(os.listdir(directory)) if directory and os.path.isdir(directory) else []:
+            path = os.path.join(directory, name)
+            obj = _load(path) if name.endswith(".yaml") and name != KUSTOMIZATION else None
+            if (obj and (group_of(obj.get("apiVersion") or ""), obj.get("kind")) in kinds
+                    and selector_matches((obj.get("metadata") or {}).get("labels"), requirements)):
+                _remove(module, path, outcome)
+                removed.add(path)
+    path = os.path.join(params["render_dir"], KUSTOMIZATION)
+    listed = _load(path)
+    if listed is not None:
+        before = read_text(path)
+        resources = [name for name in listed.get("resources") or []
+                     if os.path.join(params["render_dir"], name) not in removed]
+        _record(outcome, path, apply_text(module, path, dump(kustomization(resources))), before, True)
+    return outcome
 
 
 def run(module):
@@ -205,10 +252,11 @@ def run(module):
         module.fail_json(msg=missing_required_lib("PyYAML"))
     params = module.params
     manifests = params["manifests"]
-    errors = input_errors(module) or render_errors(manifests, params)
+    absent = params["state"] == "absent"
+    errors = input_errors(module) or (kind_refs_errors(params["prune_kinds"]) if absent else render_errors(manifests, params))
     if errors:
         module.fail_json(msg="; ".join(errors), errors=errors)
-    outcome = write(module, manifests, params)
+    outcome = remove(module, params) if absent else write(module, manifests, params)
     result = {"changed": outcome["changed"], "files": outcome["files"], "results": [], "pruned": [], "rollout": {}}
     if module._diff:
         result["diff"] = outcome["diffs"]

@@ -26,7 +26,8 @@ import json
 import posixpath
 import re
 
-from ansible_collections.anchorage.registry.plugins.module_utils._checks import number_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import private_key_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._checks import number_errors, pem_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._htpasswd import HAS_BCRYPT, entry_line, hash_password, user_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._zot import (
     check_secret_file, extension_enabled, metrics_path, render as render_config, viper_view, lookup as _get)
@@ -242,11 +243,32 @@ def _auth_errors(spec, config):
             errors.append("sync_credentials: the config has no extensions.sync.credentialsFile to mount them at")
     elif credentials_file:
         errors.append("extensions.sync.credentialsFile is %r but sync_credentials is empty" % credentials_file)
+    errors.extend(_tls_errors(spec, config))
+    return errors
+
+
+def _tls_errors(spec, config):
+    """http.tls and where its files come from: an existing Secret, or the role's own from a certificate (given,
+    or generated: with tls_generate the certificate may not be issued yet, and is not checked then)."""
     tls = _get(config, "http", "tls") or {}
-    if (tls.get("cert") or tls.get("key")) and not spec["tls_secret"]:
-        errors.append("http.tls: the config serves TLS; tls_secret must name a kubernetes.io/tls Secret to mount")
-    if spec["tls_secret"] and not (tls.get("cert") and tls.get("key")):
-        errors.append("tls_secret: the config has no http.tls.cert and http.tls.key to mount it at")
+    given = bool(spec["tls_certificate"] or spec["tls_key"])
+    own = given or spec["tls_generate"]
+    if (tls.get("cert") or tls.get("key")) and not (spec["tls_secret"] or own):
+        return ["http.tls: the config serves TLS; give tls_certificate and tls_key, or tls_secret naming a "
+                "kubernetes.io/tls Secret to mount"]
+    if (spec["tls_secret"] or own) and not (tls.get("cert") and tls.get("key")):
+        return ["%s: the config has no http.tls.cert and http.tls.key to mount it at"
+                % ("tls_secret" if spec["tls_secret"] else "tls_generate" if not given else "tls_certificate")]
+    if not own:
+        return []
+    if spec["tls_secret"]:
+        return ["tls_certificate/tls_key, tls_secret: give a certificate and its key, or an existing Secret, not both"]
+    errors = []
+    if given:
+        errors = pem_errors(spec["tls_certificate"], "tls_certificate") + private_key_errors(spec["tls_key"], "tls_key")
+    if tls.get("cacert"):
+        errors.append("http.tls.cacert: the Secret made of tls_certificate holds tls.crt and tls.key only; give the "
+                      "clients' CA as ca.crt of a tls_secret instead")
     return errors
 
 
@@ -424,6 +446,27 @@ def _object(spec, api_version, kind, name, body, namespaced=True, annotations=No
     return dict({"apiVersion": api_version, "kind": kind, "metadata": meta}, **body)
 
 
+def tls_secret_name(spec):
+    """The kubernetes.io/tls Secret zot's http.tls files come from: the one named, else the role's own
+    (made of tls_certificate and tls_key)."""
+    return spec["tls_secret"] or spec["name"] + "-server-tls"
+
+
+def _tls_data(spec):
+    """The role's kubernetes.io/tls Secret's data (the keys Kubernetes requires), when a certificate is given."""
+    if not spec["tls_certificate"]:
+        return {}
+    return {"tls.crt": spec["tls_certificate"], "tls.key": spec["tls_key"]}
+
+
+def _encoded(data):
+    return dict((key, base64.b64encode(value.encode("utf-8")).decode("ascii")) for key, value in sorted(data.items()))
+
+
+def _checksum(data):
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _secret_data(spec, config, config_json):
     """The Secret's string data: the files the config names, S3 credentials for the env, and
     config.json itself when it holds the cluster's hash key."""
@@ -530,7 +573,7 @@ def _pod_spec(spec, config, secret_name, data_claim):
         volumes.append({"name": "data", "persistentVolumeClaim": {"claimName": data_claim}})
     elif not data_claim:
         volumes.append({"name": "data", "emptyDir": {}})
-    secret_volumes = {"secret": secret_name, "htpasswd": spec["htpasswd_secret"], "tls": spec["tls_secret"]}
+    secret_volumes = {"secret": secret_name, "htpasswd": spec["htpasswd_secret"], "tls": tls_secret_name(spec)}
     secret_volumes.update(("file-" + entry["secret"], entry["secret"]) for entry in spec["secret_files"])
     files = [("secret", "config.json", None)] if in_secret else []
     for volume, key, path in files + _file_mounts(spec, config):
@@ -574,8 +617,10 @@ def _pod_spec(spec, config, secret_name, data_claim):
 def _template(spec, config, config_json, secret_data, secret_name, data_claim):
     annotations = {"anchorage.registry/config-sha256": hashlib.sha256(config_json.encode("utf-8")).hexdigest()}
     if secret_data:
-        blob = json.dumps(secret_data, sort_keys=True).encode("utf-8")
-        annotations["anchorage.registry/secret-sha256"] = hashlib.sha256(blob).hexdigest()
+        annotations["anchorage.registry/secret-sha256"] = _checksum(secret_data)
+    if _tls_data(spec):
+        # A renewed certificate rolls the pods once: a subPath mount never sees a Secret change.
+        annotations["anchorage.registry/tls-sha256"] = _checksum(_tls_data(spec))
     annotations.update(_scrape_annotations(spec, config))
     annotations.update(spec["pod_annotations"] or {})
     return {
@@ -705,8 +750,10 @@ def zot_manifests(config_json, spec, settings):
     secret_name = spec["name"]
     secret_data = _secret_data(spec, config, config_json)
     if secret_data:
-        manifests.append(_object(spec, "v1", "Secret", secret_name, {"type": "Opaque", "data": dict(
-            (key, base64.b64encode(value.encode("utf-8")).decode("ascii")) for key, value in sorted(secret_data.items()))}))
+        manifests.append(_object(spec, "v1", "Secret", secret_name, {"type": "Opaque", "data": _encoded(secret_data)}))
+    if _tls_data(spec):
+        tls = {"type": "kubernetes.io/tls", "data": _encoded(_tls_data(spec))}
+        manifests.append(_object(spec, "v1", "Secret", tls_secret_name(spec), tls))
     if not config.get("cluster"):
         manifests.append(_object(spec, "v1", "ConfigMap", spec["name"] + "-config", {"data": {"config.json": config_json}}))
     data_claim = None

@@ -16,6 +16,9 @@ description:
   - With O(prune), deletes the objects that carry the labels of O(prune_selector) and are no longer
     in O(manifests) (kinds in O(prune_kinds); Namespaces and PersistentVolumeClaims are never pruned
     unless listed there).
+  - With O(state=absent), applies nothing and deletes every object of O(prune_kinds) that carries the labels of
+    O(prune_selector) (the objects of earlier runs too), and with O(keep_data=false) the PersistentVolumeClaims and
+    Namespaces that carry them as well.
   - With O(wait), waits until every applied Deployment and StatefulSet has rolled out and its pods are Ready, up to
     O(wait_timeout) seconds, and fails with the pods' problems (for example C(ImagePullBackOff)) when
     they are not.
@@ -30,6 +33,9 @@ description:
     byte the same on every run, so a re-run leaves git clean. Files it wrote before and no longer renders are
     removed; other files are left alone. O(argocd) and O(flux) add an Argo CD Application or a Flux Kustomization
     for the directory beside it (not in the kustomization). Secrets follow O(render_secrets).
+  - With O(render_dir) and O(state=absent), removes the files of the objects O(state=absent) would delete, from
+    O(render_dir) and O(render_secrets_dir), and keeps its C(kustomization.yaml) listing the files that remain (and the
+    Argo CD and Flux files), so that Argo CD or Flux, pruning, deletes those objects from the cluster.
 author:
   - anchorage.registry contributors (@anchorage-registry)
 requirements:
@@ -52,10 +58,25 @@ attributes:
       - anchorage.registry.k8s
 options:
   manifests:
-    description: Kubernetes objects (each with C(apiVersion), C(kind) and C(metadata.name)).
+    description:
+      - Kubernetes objects (each with C(apiVersion), C(kind) and C(metadata.name)).
+      - Required with O(state=present); not used with O(state=absent), which refuses them.
     type: list
     elements: dict
-    required: true
+  state:
+    description:
+      - V(present) applies O(manifests).
+      - V(absent) applies nothing and deletes what O(prune_selector) selects (see the description); O(prune_selector) is
+        required then, and O(prune_namespaces) are looked in too, besides O(namespace).
+    type: str
+    choices: [present, absent]
+    default: present
+  keep_data:
+    description:
+      - With O(state=absent), keep the PersistentVolumeClaims and Namespaces O(prune_selector) selects. V(false) deletes
+        them too, after the other kinds; deleting a Namespace deletes everything in it.
+    type: bool
+    default: true
   namespace:
     description: Namespace for namespaced objects that do not name one. Default C(default).
     type: str
@@ -228,6 +249,13 @@ EXAMPLES = r"""
       repo_url: https://git.example.com/platform/cluster.git
       path: gitops/zot
 
+- name: Delete every object of the zot deployment, the PVC and the Namespace too (the data goes)
+  anchorage.registry.manifest_apply:
+    state: absent
+    keep_data: false
+    namespace: zot-registry
+    prune_selector: app.kubernetes.io/managed-by=anchorage.registry,anchorage.registry/deployment=zot
+
 - name: Act as another user and group (the token's account must be allowed to impersonate them)
   anchorage.registry.manifest_apply:
     kubeconfig: ~/.kube/config
@@ -245,7 +273,7 @@ results:
   sample:
     - {apiVersion: v1, kind: ConfigMap, namespace: zot-registry, name: zot-config, action: updated}
 pruned:
-  description: Objects deleted (or that would be, in check mode) by O(prune).
+  description: Objects deleted (or that would be, in check mode) by O(prune) or O(state=absent).
   returned: always
   type: list
   elements: str
@@ -278,10 +306,12 @@ from ansible_collections.anchorage.registry.plugins.module_utils._module import 
 def main():
     # Secret manifests' values are masked before the invocation is logged on the target.
     module = SecretMaskingModule(
-        lambda params: secret_values(params["manifests"]),
+        lambda params: secret_values(params.get("manifests") or []),
         argument_spec=dict(
             K8S_AUTH_SPEC,
-            manifests=dict(type="list", elements="dict", required=True),
+            manifests=dict(type="list", elements="dict"),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            keep_data=dict(type="bool", default=True),
             namespace=dict(type="str"),
             field_manager=dict(type="str", default=FIELD_MANAGER),
             force_conflicts=dict(type="bool", default=False),
@@ -302,7 +332,8 @@ def main():
                 source=dict(type="str"), path=dict(type="str"), namespace=dict(type="str"), interval=dict(type="str"),
                 name=dict(type="str"))),
         ),
-        required_if=[("prune", True, ["prune_selector"])],
+        required_if=[("prune", True, ["prune_selector"]), ("state", "present", ["manifests"]),
+                     ("state", "absent", ["prune_selector"])],
         supports_check_mode=True,
     )
     module.exit_json(**(render(module) if module.params["render_dir"] else run(module)))

@@ -10,6 +10,8 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.anchorage.registry.plugins.filter.zot_manifests import FilterModule, zot_manifests
+from ansible_collections.anchorage.registry.plugins.filter.zot_prune_selector import FilterModule as ZotPruneSelector
+from ansible_collections.anchorage.registry.plugins.filter.zot_prune_selector import zot_prune_selector
 from ansible_collections.anchorage.registry.plugins.module_utils._zot import build_config, render
 
 CONFIG = render(build_config({})[0])
@@ -35,3 +37,12 @@ def test_every_problem_is_one_filter_error():
         "pick one); zot_pvc_size: 'lots' is not a Kubernetes quantity (e.g. 500m, 256Mi, 200Gi)")
     with pytest.raises(AnsibleFilterError):
         zot_manifests(CONFIG, "name=zot")
+
+
+def test_the_selector_without_a_config_is_the_one_the_manifests_carry():
+    assert ZotPruneSelector().filters() == {"zot_prune_selector": zot_prune_selector}
+    spec = {"name": "mirror", "namespace": "registry"}
+    assert zot_prune_selector(spec) == zot_manifests(CONFIG, spec)["prune_selector"]
+    assert zot_prune_selector({}) == "app.kubernetes.io/managed-by=anchorage.registry,anchorage.registry/deployment=zot"
+    with pytest.raises(AnsibleFilterError):
+        zot_prune_selector("name=zot")

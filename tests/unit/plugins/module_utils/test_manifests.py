@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 
 import kubernetes_validate
 import pytest
 
 from ansible_collections.anchorage.registry.plugins.filter.zot_manifests import role_settings
-from ansible_collections.anchorage.registry.plugins.module_utils import _manifests
+from ansible_collections.anchorage.registry.plugins.module_utils import _kube_apply, _manifests
 from ansible_collections.anchorage.registry.plugins.module_utils._kube_apply import parse_selector, selector_matches
 from ansible_collections.anchorage.registry.plugins.module_utils._zot import build_config, check_config, render
 
@@ -313,7 +314,8 @@ def test_auth_mismatches():
     assert errors_of(sync_credentials={"ghcr.io": {"username": "u", "password": "p"}}) == [
         "sync_credentials: the config has no extensions.sync.credentialsFile to mount them at"]
     assert errors_of(config_json(http={"tls": {"cert": "/c", "key": "/k"}})) == [
-        "http.tls: the config serves TLS; tls_secret must name a kubernetes.io/tls Secret to mount"]
+        "http.tls: the config serves TLS; give tls_certificate and tls_key, or tls_secret naming a kubernetes.io/tls "
+        "Secret to mount"]
 
 
 SHARED = ("replicas: 2 zot replicas behind one Service must share their state, which zot does only with cloud storage "
@@ -498,3 +500,75 @@ def test_pod_refusals():
 def test_every_number_has_its_range(spec, message):
     errors = errors_of(**spec)
     assert len(errors) == 1 and errors[0].startswith(message), errors
+
+
+# --- TLS from a certificate: the role's kubernetes.io/tls Secret ----------------------------------
+
+TLS_FILES = {"tls": {"cert": "/etc/zot/tls/tls.crt", "key": "/etc/zot/tls/tls.key"}}
+
+
+@pytest.fixture(scope="module")
+def server_pem(tmp_path_factory):
+    """A certificate and its key in PEM form (openssl), as the certificates role hands them over."""
+    root = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-days", "2", "-subj", "/CN=zot", "-keyout", str(root / "tls.key"), "-out", str(root / "tls.crt")],
+                   check=True, capture_output=True)
+    return (root / "tls.crt").read_text(), (root / "tls.key").read_text()
+
+
+@pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
+def test_a_certificate_goes_into_a_kubernetes_tls_secret_mounted_where_http_tls_says(server_pem, version):
+    certificate, key = server_pem
+    manifests = render_ok(config_json(http=TLS_FILES), tls_certificate=certificate, tls_key=key)
+    secret = [obj for obj in manifests if obj["kind"] == "Secret"][0]
+    assert secret["type"] == "kubernetes.io/tls" and secret["metadata"]["name"] == "zot-server-tls"
+    assert sorted(secret["data"]) == ["tls.crt", "tls.key"]
+    assert base64.b64decode(secret["data"]["tls.key"]).decode() == key
+    kubernetes_validate.validate(secret, version, strict=True)
+    pod = by_kind(manifests)["Deployment"]["spec"]["template"]["spec"]
+    assert {"name": "tls", "secret": {"secretName": "zot-server-tls", "defaultMode": 0o440}} in pod["volumes"]
+    assert {"name": "tls", "mountPath": "/etc/zot/tls/tls.crt", "subPath": "tls.crt", "readOnly": True} in (
+        pod["containers"][0]["volumeMounts"])
+    assert pod["containers"][0]["livenessProbe"]["httpGet"]["scheme"] == "HTTPS"
+    # Secret values are masked by manifest_apply (no_log), the key included.
+    assert key in _kube_apply.secret_values(manifests)
+
+
+def test_a_renewed_certificate_rolls_the_pods_and_only_the_certificate_does(server_pem, ca_pem):
+    certificate, key = server_pem
+
+    def annotations(certificate_text):
+        template = by_kind(render_ok(config_json(http=TLS_FILES), tls_certificate=certificate_text, tls_key=key))
+        return template["Deployment"]["spec"]["template"]["metadata"]["annotations"]
+
+    first = annotations(certificate)
+    assert first == annotations(certificate)
+    renewed = annotations(ca_pem)  # another certificate (of the same key's holder, say)
+    assert renewed["anchorage.registry/tls-sha256"] != first["anchorage.registry/tls-sha256"]
+    assert renewed["anchorage.registry/config-sha256"] == first["anchorage.registry/config-sha256"]
+
+
+def test_a_generated_certificate_not_issued_yet_mounts_the_secret_a_real_run_creates():
+    manifests = render_ok(config_json(http=TLS_FILES), tls_generate=True)
+    assert [obj for obj in manifests if obj["kind"] == "Secret"] == []
+    pod = by_kind(manifests)["Deployment"]["spec"]["template"]["spec"]
+    assert {"name": "tls", "secret": {"secretName": "zot-server-tls", "defaultMode": 0o440}} in pod["volumes"]
+
+
+def test_tls_refusals(server_pem):
+    certificate, key = server_pem
+    tls = config_json(http=TLS_FILES)
+    assert errors_of(tls_certificate=certificate, tls_key=key) == [
+        "tls_certificate: the config has no http.tls.cert and http.tls.key to mount it at"]
+    assert errors_of(tls, tls_certificate=certificate, tls_key=key, tls_secret="mine") == [
+        "tls_certificate/tls_key, tls_secret: give a certificate and its key, or an existing Secret, not both"]
+    assert errors_of(tls, tls_certificate=key, tls_key=certificate) == [
+        "tls_certificate: holds a PRIVATE KEY: give only the certificate, never a key",
+        "tls_key: is not one PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC)"]
+    assert errors_of(tls, tls_certificate=certificate) == [
+        "tls_key: is empty: give the private key in PEM form (-----BEGIN PRIVATE KEY-----)"]
+    mtls = config_json(http={"tls": dict(TLS_FILES["tls"], cacert="/etc/zot/tls/ca.crt")})
+    assert errors_of(mtls, tls_certificate=certificate, tls_key=key) == [
+        "http.tls.cacert: the Secret made of tls_certificate holds tls.crt and tls.key only; give the clients' CA as "
+        "ca.crt of a tls_secret instead"]

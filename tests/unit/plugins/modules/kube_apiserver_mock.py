@@ -15,7 +15,8 @@ and no more:
   bumps ``metadata.generation`` when ``spec`` changes and ``resourceVersion`` on every change;
 - ``dryRun=All`` on apply and delete answers as if it were done and stores nothing;
 - a namespaced object in a namespace that does not exist is refused with 404, as the real
-  server does;
+  server does; Namespaces are listed (with an equality ``labelSelector``), which kmock's URL
+  parser cannot do (such a request is not in the request log);
 - with ``rollout="ready"``, applying a Deployment or a StatefulSet marks it rolled out and adds
   one Ready pod per replica (what its controller and the kubelet would do); with
   ``rollout="stuck"`` the pods stay in ImagePullBackOff;
@@ -41,6 +42,7 @@ import kmock
 SERVER_TIMEOUT = 10
 # kmock's URL parser takes /api/v1/namespaces/NAME for a namespace prefix, not an object.
 NAMESPACE_PATH = re.compile(r"^/api/v1/namespaces/([^/]+)$")
+NAMESPACE_LIST = "/api/v1/namespaces"
 NAMESPACES = kmock.resource("", "v1", "namespaces")
 
 
@@ -95,6 +97,18 @@ class ApiServer(kmock.KubernetesEmulator):
                 self.objects[key].delete()
             return aiohttp.web.json_response(found)
         return await super()._handle(request)
+
+    async def __call__(self, raw_request):
+        # Before kmock parses the path (it cannot parse this one); not in the request log.
+        if raw_request.path == NAMESPACE_LIST and raw_request.method == "GET":
+            return self._namespaces(raw_request.query.get("labelSelector") or "")
+        return await super().__call__(raw_request)
+
+    def _namespaces(self, selector):
+        wanted = dict(part.split("=", 1) for part in selector.split(",") if part)
+        items = [obj for obj in (self.live(key) for key in list(self.objects) if key[0] == NAMESPACES) if obj
+                 and all((obj["metadata"].get("labels") or {}).get(key) == value for key, value in wanted.items())]
+        return aiohttp.web.json_response({"apiVersion": "v1", "kind": "NamespaceList", "metadata": {}, "items": items})
 
     def _namespace_exists(self, name):
         return self.live((NAMESPACES, None, name)) is not None

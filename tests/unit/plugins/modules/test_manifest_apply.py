@@ -370,3 +370,64 @@ def test_prune_also_looks_in_the_namespaces_it_is_given(run_module, apiserver):
     pruned = apply(run_module, apiserver, manifests(), prune_namespaces=["kube-system"])
     assert pruned["pruned"] == ["v1 ConfigMap kube-system/demo-elsewhere"]
     assert names(apiserver, "configmaps") == ["demo-config"]
+
+
+# --- state=absent ------------------------------------------------------------------------------
+
+def absent(run_module, apiserver, check_mode=False, **extra):
+    args = dict({"state": "absent", "host": apiserver.url, "namespace": "demo", "prune_selector": SELECTOR}, **extra)
+    return run_module(manifest_apply, args, check_mode=check_mode, diff=True)
+
+
+def with_data(run_module, apiserver):
+    """The set applied, plus its PVC and an object of another deployment in the same namespace."""
+    apply(run_module, apiserver, manifests())
+    run_module(manifest_apply, {"host": apiserver.url, "wait": False, "manifests": [
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("demo-data"),
+         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("other", labels=dict(
+            LABELS, **{"anchorage.registry/deployment": "other"})), "data": {}}]})
+
+
+def test_absent_deletes_what_the_selector_finds_keeps_the_data_and_a_rerun_changes_nothing(run_module, apiserver):
+    with_data(run_module, apiserver)
+    result = absent(run_module, apiserver)
+    assert result["changed"] is True
+    assert sorted(result["pruned"]) == ["apps/v1 Deployment demo/demo", "v1 ConfigMap demo/demo-config",
+                                        "v1 Secret demo/demo", "v1 Service demo/demo"]
+    assert names(apiserver, "deployments") == [] and names(apiserver, "secrets") == []
+    assert names(apiserver, "configmaps") == ["other"]
+    assert names(apiserver, "persistentvolumeclaims") == ["demo-data"] and names(apiserver, "namespaces") == ["demo"]
+    assert PASSWORD not in str(result)
+    again = absent(run_module, apiserver)
+    assert again["changed"] is False and again["pruned"] == []
+
+
+def test_absent_without_keep_data_deletes_the_claim_then_the_namespace(run_module, apiserver):
+    with_data(run_module, apiserver)
+    result = absent(run_module, apiserver, keep_data=False)
+    assert result["pruned"][-2:] == ["v1 PersistentVolumeClaim demo/demo-data", "v1 Namespace demo"]
+    assert names(apiserver, "persistentvolumeclaims") == [] and names(apiserver, "namespaces") == []
+
+
+def test_absent_in_check_mode_says_what_would_go_and_deletes_nothing(run_module, apiserver):
+    with_data(run_module, apiserver)
+    result = absent(run_module, apiserver, check_mode=True, keep_data=False)
+    assert result["changed"] is True and len(result["pruned"]) == 6
+    assert all(request.params.get("dryRun") == "All" for request in apiserver.requests("DELETE"))
+    gone = [entry for entry in result["diff"] if entry["before_header"] == "v1 Secret demo/demo"][0]
+    assert gone["after_header"] == "v1 Secret demo/demo (absent)" and "********" in gone["before"]
+    assert PASSWORD not in str(result)
+    assert names(apiserver, "deployments") == ["demo"] and names(apiserver, "persistentvolumeclaims") == ["demo-data"]
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"manifests": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta("x")}]},
+     "manifests: state absent deletes what prune_selector selects (prune_kinds) and applies nothing; leave manifests empty"),
+    ({"prune_selector": None}, "prune_selector: must not be empty with prune or state absent (it would select every object)"),
+    ({"prune_selector": " "}, "prune_selector: must not be empty with prune or state absent (it would select every object)"),
+])
+def test_absent_refuses_what_it_would_not_do_and_sends_nothing(run_module, apiserver, extra, message):
+    result = absent(run_module, apiserver, **extra)
+    assert result["failed"] is True and result["msg"] == message
+    assert list(apiserver.api) == []

@@ -127,3 +127,62 @@ def test_argocd_application_and_flux_kustomization_beside_the_directory(run_modu
 def test_incomplete_gitops_wrappers_are_refused(run_module, tmp_path, extra, message):
     result = render(run_module, tmp_path / "out", without_secret(manifests()), **extra)
     assert result["failed"] is True and result["msg"] == message and not (tmp_path / "out").exists()
+
+
+# --- state=absent ------------------------------------------------------------------------------
+
+def with_claim(objects):
+    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": dict(objects[1]["metadata"], name="demo-data"),
+             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
+    return objects + [claim]
+
+
+def remove(run_module, out, check_mode=False, **extra):
+    args = dict({"state": "absent", "render_dir": str(out), "prune_selector": SELECTOR}, **extra)
+    return run_module(manifest_apply, args, check_mode=check_mode, diff=True)
+
+
+def test_absent_removes_the_files_of_the_objects_and_keeps_the_data_listed(run_module, tmp_path):
+    out, apart = tmp_path / "gitops", tmp_path / "to-seal"
+    separate = {"render_secrets": "separate", "render_secrets_dir": str(apart)}
+    argocd = {"repo_url": "https://git.example.com/infra.git", "path": "gitops"}
+    render(run_module, out, with_claim(manifests()), argocd=argocd, **separate)
+    (out / "README.md").write_text("ours, not the module's\n")
+    result = remove(run_module, out, **separate)
+    assert result["changed"] is True
+    assert sorted(os.listdir(out)) == ["README.md", "argocd-application.yaml", "kustomization.yaml",
+                                       "namespace-demo.yaml", "persistentvolumeclaim-demo-data.yaml"]
+    assert os.listdir(apart) == []
+    # Argo CD (or Flux), pruning, deletes what the kustomization no longer lists.
+    assert yaml.safe_load((out / "kustomization.yaml").read_text())["resources"] == [
+        "namespace-demo.yaml", "persistentvolumeclaim-demo-data.yaml"]
+    secret_diff = [item for item in result["diff"] if item["before_header"].endswith("secret-demo.yaml")][0]
+    assert "********" in secret_diff["before"] and PASSWORD not in str(result)
+    again = remove(run_module, out, **separate)
+    assert again["changed"] is False and set(item["action"] for item in again["files"]) == {"unchanged"}
+
+
+def test_absent_without_keep_data_leaves_an_empty_kustomization_and_check_mode_removes_nothing(run_module, tmp_path):
+    out = tmp_path / "gitops"
+    render(run_module, out, with_claim(without_secret(manifests())))
+    before = tree(out)
+    preview = remove(run_module, out, check_mode=True, keep_data=False)
+    assert preview["changed"] is True and tree(out) == before
+    assert sorted(item["file"] for item in preview["files"] if item["action"] == "removed") == sorted(
+        str(out / name) for name in before if name != "kustomization.yaml")
+    remove(run_module, out, keep_data=False)
+    assert sorted(os.listdir(out)) == ["kustomization.yaml"]
+    assert yaml.safe_load((out / "kustomization.yaml").read_text())["resources"] == []
+
+
+def test_absent_on_a_directory_that_never_held_the_set_changes_nothing(run_module, tmp_path):
+    result = remove(run_module, tmp_path / "never")
+    assert result["changed"] is False and result["files"] == [] and not (tmp_path / "never").exists()
+
+
+def test_a_secret_no_longer_rendered_leaves_the_separate_directory(run_module, tmp_path):
+    out, apart = tmp_path / "gitops", tmp_path / "to-seal"
+    render(run_module, out, manifests(), render_secrets="separate", render_secrets_dir=str(apart))
+    result = render(run_module, out, without_secret(manifests()), render_secrets="separate", render_secrets_dir=str(apart))
+    assert {"file": str(apart / "secret-demo.yaml"), "action": "removed"} in result["files"]
+    assert os.listdir(apart) == []

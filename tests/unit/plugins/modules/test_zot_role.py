@@ -394,3 +394,130 @@ def test_every_variable_the_role_uses_is_declared_and_every_declared_one_is_used
             text = json.dumps(role_yaml(folder, name))
             used.update(re.findall(r"(?<![\w.])zot_[a-z0-9_]+", text))
     assert sorted(used) == sorted(OPTIONS)
+
+
+# --- zot_state: absent ---------------------------------------------------------------------------
+
+def names(apiserver, plural):
+    return sorted(obj["metadata"]["name"] for obj in apiserver.objects(plural))
+
+
+def test_absent_deletes_what_was_applied_keeps_the_data_and_a_reinstall_finds_it(apiserver):
+    code, output = play(apiserver, "zot-seed-002")
+    assert code == 0, failure(output)
+    claim = one(apiserver, "persistentvolumeclaims")
+    namespace = claim["metadata"]["namespace"]
+    # Check mode: each deletion a server-side dry run, nothing deleted, every one reported.
+    code, output = play(apiserver, "zot-seed-002", "--check", "--diff", zot_state="absent")
+    assert code == 0, failure(output)
+    assert stats(output)["changed"] == 1 and one(apiserver, "deployments")
+    assert all(request.params.get("dryRun") == "All" for request in apiserver.requests("DELETE"))
+    assert PASSWORD not in json.dumps(output)
+    code, output = play(apiserver, "zot-seed-002", zot_state="absent")
+    assert code == 0, failure(output)
+    assert stats(output)["changed"] == 1
+    remaining = dict((plural, names(apiserver, plural)) for plural in APPLIED)
+    assert remaining == dict(dict((plural, []) for plural in APPLIED), namespaces=[namespace],
+                             persistentvolumeclaims=[claim["metadata"]["name"]])
+    code, output = play(apiserver, "zot-seed-002", zot_state="absent")
+    assert code == 0, failure(output)
+    assert stats(output)["changed"] == 0
+    # The reinstall finds the claim as it was (same uid: the images are still there).
+    code, output = play(apiserver, "zot-seed-002")
+    assert code == 0, failure(output)
+    assert one(apiserver, "persistentvolumeclaims")["metadata"]["uid"] == claim["metadata"]["uid"]
+    code, output = play(apiserver, "zot-seed-002", zot_state="absent", zot_keep_data=False)
+    assert code == 0, failure(output)
+    assert all(items == [] for items in applied(apiserver).values())
+
+
+def test_absent_deletes_the_traefik_settings_in_kube_system_and_leaves_other_deployments(apiserver):
+    apiserver.add_namespace("kube-system")
+    code, output = play(apiserver, "zot-seed-001")
+    assert code == 0, failure(output)
+    # k3s' Traefik has one HelmChartConfig: only the first deployment sets it.
+    code, output = play(apiserver, "zot-seed-001", zot_name="other", zot_traefik_helm_chart_config=False)
+    assert code == 0, failure(output)
+    code, output = play(apiserver, "zot-seed-001", zot_state="absent")
+    assert code == 0, failure(output)
+    assert apiserver.objects("helmchartconfigs") == [] and names(apiserver, "ingresses") == ["other"]
+    assert names(apiserver, "deployments") == ["other"] and "kube-system" in names(apiserver, "namespaces")
+
+
+def test_absent_in_render_mode_removes_the_files_and_the_kustomization_lists_what_stays(apiserver, tmp_path):
+    out = str(tmp_path / "gitops" / "zot")
+    inventories = ["zot-seed-001", "zot-seed-001-gitops"]
+    code, output = play(apiserver, inventories, zot_render_dir=out, zot_persistence=True)
+    assert code == 0, failure(output)
+    code, output = play(apiserver, inventories, "--check", zot_render_dir=out, zot_state="absent")
+    assert code == 0 and stats(output)["changed"] == 1 and "deployment-zot.yaml" in tree(out)
+    code, output = play(apiserver, inventories, zot_render_dir=out, zot_state="absent")
+    assert code == 0, failure(output)
+    assert sorted(tree(out)) == ["argocd-application.yaml", "kustomization.yaml", "namespace-zot.yaml",
+                                 "persistentvolumeclaim-zot-data.yaml"]
+    assert [obj["kind"] for obj in rendered_objects(out)] == ["Namespace", "PersistentVolumeClaim"]
+    code, output = play(apiserver, inventories, zot_render_dir=out, zot_state="absent")
+    assert code == 0 and stats(output)["changed"] == 0
+    assert list(apiserver.api) == []  # render mode talks to no cluster
+
+
+# --- zot_tls_generate: the collection's CA ------------------------------------------------------
+
+def test_a_generated_certificate_is_served_from_a_tls_secret_and_its_renewal_rolls_the_pods_once(apiserver, tmp_path):
+    ca = {"zot_tls_generate": True, "certificates_dir": str(tmp_path / "pki"), "certificates_install_dependencies": False}
+    # The inventory's names (an extra var would replace the Service's names the role adds).
+    (tmp_path / "sans").mkdir()
+    (tmp_path / "sans" / "inventory.yml").write_text(yaml.safe_dump({"zot": {"hosts": {"localhost": {}}, "vars": {
+        "certificates_extra_sans": ["192.0.2.11"]}}}))
+
+    def run(**extra):
+        code, output = play(apiserver, ["zot-seed-000", str(tmp_path / "sans")], **dict(ca, **extra))
+        assert code == 0, failure(output)
+        key = (tmp_path / "pki" / "hosts" / "localhost" / "server.key").read_text()
+        assert key not in json.dumps(output) and base64.b64encode(key.encode()).decode() not in json.dumps(output)
+        return output
+
+    run(certificates_validity_days=2, certificates_renew_days=1)
+    secret = one(apiserver, "secrets")
+    assert secret["type"] == "kubernetes.io/tls" and secret["metadata"]["name"] == "zot-server-tls"
+    for version in KUBERNETES_VERSIONS:
+        kubernetes_validate.validate(secret, version, strict=True)
+    certificate = base64.b64decode(secret["data"]["tls.crt"]).decode()
+    names_in = subprocess.run(["openssl", "x509", "-noout", "-ext", "subjectAltName"], input=certificate, text=True,
+                              capture_output=True, check=True).stdout
+    for name in ("DNS:zot", "DNS:zot.zot-registry.svc", "DNS:zot.zot-registry.svc.cluster.local", "IP Address:192.0.2.11"):
+        assert name in names_in
+    config = json.loads(one(apiserver, "configmaps")["data"]["config.json"])
+    assert config["http"]["tls"] == {"cert": "/etc/zot/tls/tls.crt", "key": "/etc/zot/tls/tls.key"}
+    deployment = one(apiserver, "deployments")
+    assert deployment["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["scheme"] == "HTTPS"
+    generation = deployment["metadata"]["generation"]
+    output = run(certificates_validity_days=2, certificates_renew_days=1)
+    assert stats(output)["changed"] == 0 and one(apiserver, "deployments")["metadata"]["generation"] == generation
+    # A wider renewal window than the certificate has left: re-issued, whatever the date (no clock faked),
+    # and the pods roll once (the second run above showed that an unchanged certificate rolls nothing).
+    run(certificates_validity_days=30, certificates_renew_days=5)
+    renewed = one(apiserver, "secrets")
+    assert base64.b64decode(renewed["data"]["tls.crt"]).decode() != certificate
+    assert one(apiserver, "deployments")["metadata"]["generation"] == generation + 1
+
+
+def test_check_mode_before_the_first_certificate_issues_and_stores_nothing(apiserver, tmp_path):
+    # The certificates role's check mode needs its directories (its own limitation, not zot's).
+    (tmp_path / "pki" / "hosts" / "localhost").mkdir(parents=True)
+    code, output = play(apiserver, "zot-seed-000", "--check", "--diff", zot_tls_generate=True,
+                        certificates_dir=str(tmp_path / "pki"), certificates_install_dependencies=False)
+    assert code == 0, failure(output)
+    assert list((tmp_path / "pki").rglob("*.*")) == [] and all(items == [] for items in applied(apiserver).values())
+
+
+@pytest.mark.parametrize("extra_vars, message", [
+    ({"zot_tls_secret": "mine"}, "zot_tls_generate: the collection's CA issues the certificate; leave zot_tls_certificate"),
+    ({"zot_node_port": 40000}, "node_port: 40000 is outside Kubernetes' NodePort range"),
+    ({"certificates_extra_sans": ["not a name"]}, "certificates_extra_sans[0]: 'not a name' is neither a DNS name nor an IP"),
+])
+def test_a_generated_certificate_is_issued_only_after_every_check(apiserver, tmp_path, extra_vars, message):
+    code, output = play(apiserver, "zot-seed-000", zot_tls_generate=True, certificates_dir=str(tmp_path / "pki"),
+                        certificates_install_dependencies=False, **extra_vars)
+    assert code != 0 and message in failure(output)[1], failure(output)
+    assert not (tmp_path / "pki").exists() and list(apiserver.api) == []
