@@ -27,3 +27,10 @@ def test_the_client_reaches_the_registry_trusting_only_the_ca():
 def test_the_fresh_host_serves_the_restored_repository():
     client = lab_host("d2-client")
     assert '"day2/sample"' in client.check_output("curl -s http://d2-fresh:5000/v2/_catalog")
+
+
+def test_nfs_ganesha_serves_nfsv4_and_starts_at_boot():
+    server = lab_host("d2-nfs")
+    ganesha = server.service("nfs-ganesha")
+    assert ganesha.is_running and ganesha.is_enabled
+    assert server.socket("tcp://2049").is_listening
