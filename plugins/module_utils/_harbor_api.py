@@ -7,7 +7,7 @@
 
 """Harbor's v2.0 REST API: the shared connection options, one client, and one run for every object.
 
-The client is ``open_url`` from ansible-core, so targets need no HTTP library. Every object
+The client is ansible-core's ``urls`` (``_http.Opener``), so targets need no HTTP library. Every object
 module (``harbor_project``, ``harbor_registry``...) is an :class:`ApiObject`: it checks its
 options, finds its object by name with a constant number of requests however many objects
 Harbor holds, and says how to create, change and delete it. :func:`run` does the rest the same
@@ -22,9 +22,8 @@ import json
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlencode
 
-from ansible.module_utils.urls import open_url
-
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import number_errors, url_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._http import Opener
 
 API_PATH = "/api/v2.0"
 USER_AGENT = "anchorage.registry-harbor"
@@ -108,8 +107,7 @@ class HarborClient(object):
         credentials = ("%s:%s" % (username, password)).encode("utf-8")
         # Sent with the first request: Harbor answers 401 without a challenge to retry on.
         self.authorization = "Basic " + base64.b64encode(credentials).decode("ascii")
-        self.validate_certs = validate_certs
-        self.ca_path = ca_path
+        self.opener = Opener(validate_certs, ca_path)
         self.timeout = timeout
         self.calls = []
 
@@ -130,9 +128,8 @@ class HarborClient(object):
         where = "%s %s%s" % (method, API_PATH, path)
         try:
             try:
-                response = open_url(
-                    self.base + target, data=data, headers=sent, method=method, timeout=self.timeout,
-                    validate_certs=self.validate_certs, ca_path=self.ca_path, http_agent=USER_AGENT,
+                response = self.opener.open(
+                    method, self.base + target, data=data, headers=sent, timeout=self.timeout, http_agent=USER_AGENT,
                     follow_redirects="none", use_netrc=False,
                 )
                 status, answer_headers, raw = response.status, response.headers, response.read()
