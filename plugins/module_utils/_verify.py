@@ -40,7 +40,8 @@ COLUMNS = ("registry", "endpoint", "auth", "storage", "mirrors", "nodes configur
 
 
 def delete_blobs(registry, repository):
-    """Unlink the test image's blobs from ``repository``: ``"deleted"`` or ``"unsupported"``."""
+    """Unlink the test image's blobs (the same in both manifest formats) from ``repository``:
+    ``"deleted"`` or ``"unsupported"``."""
     for digest, _blob in build_image()["blobs"]:
         status, _h, _b = registry.request("cleanup blob", "DELETE", "/v2/%s/blobs/%s" % (repository, digest),
                                           ok=(202, 404, 405))

@@ -26,7 +26,8 @@ import json
 import posixpath
 import re
 
-from ansible_collections.anchorage.registry.plugins.module_utils._cel import cel_errors, unchecked_expressions
+from ansible_collections.anchorage.registry.plugins.module_utils._cel import (
+    DYN_MAP, STRUCT, cel_errors, expression_warnings)
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import (
     duration_errors, parse_duration, port_errors, regex_errors, unchecked_regexes, url_errors)
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid
@@ -257,26 +258,40 @@ STORAGE = mapping(dict(_STORE, subPaths=map_of(mapping(dict(_STORE))), fastResta
 
 
 def _condition(value, where):
-    # api.CompileAccessControl: cel.NewExpression(WithCompile, WithDynMapVariables("req")).
-    return cel_errors(value, where, ("req",))
+    # api.CompileAccessControl: cel.NewExpression(WithCompile, WithDynMapVariables("req")), no output
+    # type; the access controller runs EvaluateBoolean on it at each request.
+    return cel_errors(value, where, {"req": DYN_MAP}, evaluated_as="EvaluateBoolean")
 
 
-def _claim_expression(value, where):
-    # cel.NewClaimProcessor (OIDC bearer): WithCompile, WithStructVariables("claims", "vars").
-    return cel_errors(value, where, ("claims", "vars"))
+# cel.NewClaimProcessor (OIDC bearer, at zot serve's start): WithCompile, WithStructVariables("claims", "vars").
+_CLAIM_VARIABLES = {"claims": STRUCT, "vars": STRUCT}
 
 
-def _optional_claim_expression(value, where):
-    # An empty username or groups expression takes the processor's default (or none).
-    return _claim_expression(value, where) if value else []
+def _claim_variable(value, where):
+    return cel_errors(value, where, _CLAIM_VARIABLES)
 
 
-_CLAIM = string(check=_claim_expression)
+def _claim_validation(value, where):
+    # Validations alone are compiled WithOutputType(types.BoolType): dyn (claims.x) is refused.
+    return cel_errors(value, where, _CLAIM_VARIABLES, output="bool")
+
+
+def _claim_username(value, where):
+    # An empty username takes the processor's default expression.
+    return cel_errors(value, where, _CLAIM_VARIABLES, evaluated_as="EvaluateString") if value else []
+
+
+def _claim_groups(value, where):
+    # An empty groups expression means no groups.
+    return cel_errors(value, where, _CLAIM_VARIABLES, evaluated_as="EvaluateStringSlice") if value else []
+
+
 _CEL_MAPPING = mapping({
-    "variables": list_of(mapping({"name": string(), "expression": _CLAIM}, required=["name"])),
-    "validations": list_of(mapping({"expression": _CLAIM, "message": string()}, required=["message"])),
-    "username": string(check=_optional_claim_expression),
-    "groups": string(check=_optional_claim_expression),
+    "variables": list_of(mapping({"name": string(), "expression": string(check=_claim_variable)}, required=["name"])),
+    "validations": list_of(mapping({"expression": string(check=_claim_validation), "message": string()},
+                                   required=["message"])),
+    "username": string(check=_claim_username),
+    "groups": string(check=_claim_groups),
 })
 AUTH = mapping({
     "failDelay": COUNT,
@@ -1103,7 +1118,7 @@ class ZotConfig(ConfigFormat):
         if not errors:
             errors = check_config(config)
         errors, unchecked = unchecked_regexes(errors)
-        errors, uncompiled = unchecked_expressions(errors)
+        errors, uncompiled = expression_warnings(errors)
         if errors:
             raise Invalid(errors, self.summary)
         return {"config": config, "notes": notes, "unchecked": unchecked + uncompiled + loading}

@@ -16,10 +16,11 @@ description:
   - "Steps: C(GET /v2/) (authenticating on a 401 challenge, with Basic or with the Bearer token flow of
     the Distribution token specification); push of a small generated image (each blob checked with
     C(HEAD) first, then uploaded with C(POST) and C(PUT); then the manifest with C(PUT)); pull of the
-    manifest and every blob; comparison of their sha256 digests; optionally, deletion of the manifest."
-  - The generated image (one tar.gz layer, an OCI config, an OCI manifest) is byte for byte the same on
+    manifest and every blob; comparison of their sha256 digests and of the manifest's media type;
+    optionally, the catalog and tags list (O(catalog)) and deletion of the manifest."
+  - The generated image (one tar.gz layer, a config, a manifest) is byte for byte the same on
     every run, so pushing it again leaves the registry as it was. The module therefore never reports a
-    change.
+    change. O(manifest_format) chooses the media types, OCI or Docker schema 2 as C(docker push) sends them.
   - With O(cleanup), the test image is deleted again, its blobs unlinked from the repository too, so that
     the repository leaves the catalog (on S3, Azure and GCS storage). On filesystem storage Distribution
     keeps the empty directories and lists them; O(filesystem_root) removes them.
@@ -29,7 +30,7 @@ extends_documentation_fragment:
   - anchorage.registry.attributes.INFO
 attributes:
   check_mode:
-    details: Pings and pulls only. When the image was never pushed, the result says so and does not fail.
+    details: Pings, pulls and lists only. When the image was never pushed, the result says so and does not fail.
 options:
   repository:
     description: The repository the test image is pushed to (Harbor needs an existing project as its first part).
@@ -43,6 +44,25 @@ options:
     description: Push the test image. With V(false) only ping and pull; the image must already be there.
     type: bool
     default: true
+  manifest_format:
+    description:
+      - The media types of the test image. V(oci) (C(application/vnd.oci.image.manifest.v1+json), its config and
+        C(tar+gzip) layer types), or V(docker), Docker's schema 2 as C(docker push) sends it
+        (C(application/vnd.docker.distribution.manifest.v2+json), config C(application/vnd.docker.container.image.v1+json),
+        layer C(application/vnd.docker.image.rootfs.diff.tar.gzip)); the config and layer bytes are the same.
+      - The manifest must come back with the media type it was pushed with (C(Content-Type)), else it is a mismatch.
+      - "A registry refusing the format fails the push, quoting its error: zot without C(docker2s2) in C(http.compat)
+        answers V(docker) with C(415 MANIFEST_INVALID)."
+    type: str
+    choices: [oci, docker]
+    default: oci
+  catalog:
+    description:
+      - After the pull, list C(GET /v2/_catalog) and C(GET /v2/<repository>/tags/list) (following their C(Link)
+        pages, 100 at most) and fail unless they name O(repository) and O(tag).
+      - Registries that keep the catalog for administrators (Harbor) refuse other users.
+    type: bool
+    default: false
   cleanup:
     description:
       - Delete the pushed manifest afterwards, then unlink its blobs from O(repository). Registries with deletes
@@ -80,6 +100,12 @@ EXAMPLES = r"""
     password: "{{ harbor_admin_password }}"
     cleanup: true
 
+- name: Push and pull a Docker-format image (zot needs docker2s2 in http.compat), then check the catalog and tags
+  anchorage.registry.registry_verify:
+    url: https://zot.example.com
+    manifest_format: docker
+    catalog: true
+
 - name: Share connection settings with module_defaults
   module_defaults:
     group/anchorage.registry.registry_api:
@@ -116,8 +142,19 @@ pulled_digest:
   returned: always
   type: str
   sample: sha256:8c5839abcc0fe892b1d996ea7f965c44212c2f753a750f586ab5afc6f79dfd60
+media_type:
+  description: The media type of the test image's manifest (see O(manifest_format)).
+  returned: always
+  type: str
+  sample: application/vnd.docker.distribution.manifest.v2+json
+tags:
+  description: With O(catalog), the tags the tags list named (up to the page naming O(tag)); null otherwise.
+  returned: always
+  type: list
+  elements: str
+  sample: [latest]
 match:
-  description: The manifest and every blob pulled back have the digests of the generated image.
+  description: The manifest and every blob pulled back have the digests of the generated image, and the manifest its media type.
   returned: always
   type: bool
   sample: true
@@ -172,6 +209,8 @@ def main():
             repository=dict(type="str", default="anchorage/verify"),
             tag=dict(type="str", default="latest"),
             push=dict(type="bool", default=True),
+            manifest_format=dict(type="str", choices=["oci", "docker"], default="oci"),
+            catalog=dict(type="bool", default=False),
             cleanup=dict(type="bool", default=False),
             filesystem_root=dict(type="path"),
             require_auth=dict(type="bool", default=False),

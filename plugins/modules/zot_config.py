@@ -28,7 +28,8 @@ description:
     repository passes as it is.
   - Globs are checked with the rules of doublestar (zot's glob library), Go regular expressions with RE2,
     the metrics path with Go's C(path.Clean), log levels against zot's list, and access-control
-    conditions (and OIDC claim mappings) compiled as CEL with the variables zot declares (cel-python).
+    conditions (and OIDC claim mappings) compiled and type-checked as CEL with the environment zot builds
+    (cel-expr-python).
   - C(accessControl) actions are C(read), C(create), C(update) and C(delete), plus zot's documented
     behaviour action C(detectManifestCollision). A sync URL without a scheme is a warning (zot accepts
     it and fails when it syncs).
@@ -91,14 +92,17 @@ options:
         is written and the module only builds, checks and returns the config.
     type: path
 requirements:
-  - google-re2 and cel-python where the module runs (the zot role runs it on the controller); without them,
-    regular expressions and CEL expressions are reported as not checked (a warning) instead.
+  - google-re2 and cel-expr-python (CPython 3.11 or later) where the module runs (the zot role runs it on
+    the controller); without them, regular expressions and CEL expressions are reported as not checked
+    (a warning) instead.
 notes:
   - The checks follow zot's config structs, C(LoadConfiguration) and C(validateConfiguration) at upstream
     commit 6d19b445 (v2.1.20 and later), read from zot's source; no zot binary could be run to compare
     (its Go module could not be fetched). Files the config names (htpasswd, credentials, TLS) are not read.
-  - CEL is parsed and every variable and function name resolved; type errors between literals are not
-    found, and the optional syntax (C(req.?x)) is reported as not checked.
+  - CEL is compiled with Google's cel-cpp checker in the environment C(pkg/cel.NewExpression) builds, so
+    syntax, undeclared names, type errors (C(1 + "a"), mixed list literals, C('%d'.format(['a']))) and what
+    zot's program creation refuses (C(timestamp('2024-01-01')), a C(matches) pattern Go cannot compile) are
+    refused; a result type zot can never evaluate (a condition of type int) is a warning, as zot accepts it.
   - Values of keys zot itself treats as secrets (C(secretkey), C(password), C(clientsecret), ...) are
     masked in the module's output and in the log the target writes of each module call.
   - O(path) can hold S3 keys; a new file is created with mode C(0600) unless O(mode) is given.

@@ -32,6 +32,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
+from oci_only import OciOnlyProxy
+
+from ansible_collections.anchorage.registry.plugins.module_utils import _oci
 from ansible_collections.anchorage.registry.plugins.module_utils._oci import (
     LAYER_FILE,
     LAYER_TEXT,
@@ -42,11 +45,15 @@ from ansible_collections.anchorage.registry.plugins.module_utils._oci import (
     gzip_stored,
     parse_challenge,
     pull,
+    push,
     verify,
 )
 
 # The generated image must never change: a re-push has to be a no-op on every host and Python.
 MANIFEST_DIGEST = "sha256:8c5839abcc0fe892b1d996ea7f965c44212c2f753a750f586ab5afc6f79dfd60"
+DOCKER_DIGEST = "sha256:34e3f5ac663d5f44a11f53cf58c3159065a7ef8de09c6471cd829aebe2b73d48"
+DOCKER_TYPES = ("application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.container.image.v1+json",
+                "application/vnd.docker.image.rootfs.diff.tar.gzip")
 CONFIG_DIGEST = "sha256:9564de477876be33863fe90a9e5d975b8d5d64657dc39af1c9550be4e84aacf2"
 LAYER_DIGEST = "sha256:150fec0bc77a5f892b5510990eea7d48f8260d337a1cf2288a072ab3f6dac47d"
 REPO = "anchorage/verify"
@@ -61,6 +68,14 @@ def test_image_digests_are_pinned():
     manifest = json.loads(image["manifest"])
     assert manifest["mediaType"] == "application/vnd.oci.image.manifest.v1+json"
     assert manifest["layers"][0]["size"] == len(image["blobs"][1][1])
+
+
+def test_the_docker_image_has_docker_schema_2_types_and_the_same_blobs():
+    image = build_image("docker")
+    assert image["digest"] == DOCKER_DIGEST and image["media_type"] == DOCKER_TYPES[0]
+    manifest = json.loads(image["manifest"])
+    assert (manifest["mediaType"], manifest["config"]["mediaType"], manifest["layers"][0]["mediaType"]) == DOCKER_TYPES
+    assert manifest["schemaVersion"] == 2 and image["blobs"] == build_image()["blobs"]
 
 
 def test_layer_is_a_valid_gzipped_tar_with_fixed_metadata():
@@ -99,7 +114,9 @@ def test_parse_challenge(header, expected):
 
 def test_error_text():
     body = b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}'
-    assert error_text(body) == "UNAUTHORIZED authentication required"
+    assert error_text(body) == error_text(body, detail=True) == "UNAUTHORIZED authentication required"
+    body = b'{"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":{"mediaType":"a/b"}}]}'
+    assert error_text(body, detail=True) == 'MANIFEST_INVALID manifest invalid {"mediaType": "a/b"}'
     assert error_text(b"<html>proxy error</html>") == "<html>proxy error</html>"
     assert error_text(b"") == ""
 
@@ -348,3 +365,66 @@ def test_tls_with_ca_path(distribution, pki):
 def test_unreachable_registry_names_the_step(free_port):
     with pytest.raises(VerifyError, match=r"^ping: cannot reach http://127\.0\.0\.1:%d/v2/: " % free_port):
         verify(Registry("http://127.0.0.1:%d" % free_port, timeout=5), REPO, "latest")
+
+
+# --- live: the Docker schema 2 format, the catalog and tags list -------------------------------
+
+def test_docker_format_push_pull_and_what_skopeo_reads(distribution):
+    registry = distribution()
+    result = verify(client(registry), REPO, "docker", manifest_format="docker", catalog=True)
+    assert result["pushed_digest"] == result["pulled_digest"] == DOCKER_DIGEST and result["match"] is True
+    assert result["media_type"] == DOCKER_TYPES[0] and result["tags"] == ["docker"]
+    assert [s["step"] for s in result["steps"]][-2:] == ["catalog", "tags list"]
+    assert skopeo_digest(registry, REPO + ":docker") == DOCKER_DIGEST
+    # skopeo reads it as an image: its config (the platform) and its layer.
+    done = subprocess.run(["skopeo", "inspect", "--tls-verify=false", "docker://%s/%s:docker" % (registry.address, REPO)],
+                          capture_output=True, timeout=60, check=True)
+    inspected = json.loads(done.stdout)
+    assert inspected["Digest"] == DOCKER_DIGEST and inspected["Os"] == "linux"
+    assert inspected["Layers"] == [LAYER_DIGEST]
+    # Both formats side by side share the blobs: the OCI push uploads only its manifest.
+    oci = verify(client(registry), REPO, "oci", catalog=True)
+    assert oci["pulled_digest"] == MANIFEST_DIGEST and sorted(oci["tags"]) == ["docker", "oci"]
+    assert [s["step"] for s in oci["steps"] if s["method"] in ("POST", "PUT")] == ["push manifest"]
+
+
+def test_the_media_type_served_is_compared(distribution):
+    registry = distribution()
+    verify(client(registry), REPO, "latest", manifest_format="docker")
+    result = verify(client(registry), REPO, "latest", push_image=False, catalog=True)
+    assert result["match"] is False and result["tags"] is None  # nothing listed after a mismatch
+    assert result["mismatches"] == ["manifest: expected %s, got %s" % (MANIFEST_DIGEST, DOCKER_DIGEST),
+                                    "manifest: served as %s, expected %s" % (DOCKER_TYPES[0], _oci.MANIFEST_TYPE)]
+
+
+def test_a_registry_refusing_docker_manifests_is_quoted_and_named(distribution):
+    registry = distribution()
+    with OciOnlyProxy(registry.url) as proxy:
+        stand_in = Registry(proxy.url, timeout=10)
+        with pytest.raises(VerifyError) as refused:
+            verify(stand_in, REPO, "latest", manifest_format="docker")
+        assert str(refused.value) == (
+            'push manifest: 415 MANIFEST_INVALID manifest invalid {"mediaType": "%s"}; the registry refuses Docker '
+            'schema 2 manifests (manifest_format docker): zot takes them only with docker2s2 in http.compat'
+            % DOCKER_TYPES[0])
+        assert stand_in.steps[-1] == {"step": "push manifest", "method": "PUT", "path": "/v2/%s/manifests/latest" % REPO,
+                                      "status": 415}
+        # The blobs went through the proxy to Distribution; the OCI manifest is taken.
+        assert proxy.refused == 1 and verify(Registry(proxy.url, timeout=10), REPO, "latest")["match"] is True
+    # Other refusals keep the registry's words and get no hint.
+    with pytest.raises(VerifyError, match=r"^push manifest: 400 MANIFEST_BLOB_UNKNOWN blob unknown to registry ") as unknown:
+        push(client(registry), "anchorage/other", dict(build_image("docker"), tag="t", blobs=[]))
+    assert "docker2s2" not in str(unknown.value)
+
+
+def test_the_catalog_is_followed_page_by_page(distribution, monkeypatch):
+    registry = distribution(catalog={"maxentries": 1})
+    for repository in ("a/first", REPO, "z/last"):
+        verify(client(registry), repository, "latest")
+    result = verify(client(registry), REPO, "latest", catalog=True)
+    assert [s["step"] for s in result["steps"]].count("catalog") == 2 and result["tags"] == ["latest"]
+    monkeypatch.setattr(_oci, "LIST_PAGES", 1)
+    with pytest.raises(VerifyError, match=r"^catalog: anchorage/verify is not among the 1 repositories listed \(1 page\)$"):
+        verify(client(registry), REPO, "latest", catalog=True)
+    with pytest.raises(VerifyError, match=r"^tags list: never is not among the 1 tags listed \(1 page\)$"):
+        _oci.listed(client(registry), "tags list", "/v2/%s/tags/list" % REPO, "tags", "never")

@@ -101,3 +101,28 @@ def test_require_auth(run_module, distribution, htpasswd_distribution):
     assert refused["failed"] is True and refused["anonymous_status"] == 200
     assert refused["msg"] == "anonymous ping: 200 without credentials; the registry should refuse them (401)"
     assert run_module(registry_verify, {"url": open_registry.url})["anonymous_status"] == 200
+
+
+DOCKER_DIGEST = "sha256:34e3f5ac663d5f44a11f53cf58c3159065a7ef8de09c6471cd829aebe2b73d48"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+def test_docker_format_with_catalog_and_cleanup(run_module, htpasswd_distribution, tmp_path):
+    root = tmp_path / "storage"
+    registry = htpasswd_distribution({"admin": PASSWORD}, storage={"filesystem": {"rootdirectory": str(root)},
+                                                                   "delete": {"enabled": True}})
+    args = {"url": registry.url, "username": "admin", "password": PASSWORD, "manifest_format": "docker", "catalog": True}
+    kept = run_module(registry_verify, args)
+    assert kept["match"] is True and kept["pulled_digest"] == DOCKER_DIGEST and kept["media_type"] == DOCKER_MANIFEST
+    assert kept["tags"] == ["latest"] and kept["changed"] is False
+    assert [s["step"] for s in kept["steps"]][-2:] == ["catalog", "tags list"]
+    listed = run_module(registry_verify, args, check_mode=True)
+    assert listed["match"] is True and {s["method"] for s in listed["steps"]} == {"GET"} and listed["tags"] == ["latest"]
+    # The default format over the Docker one is a mismatch, named.
+    oci = run_module(registry_verify, dict(args, manifest_format="oci", push=False))
+    assert oci["failed"] is True and "manifest: served as %s" % DOCKER_MANIFEST in oci["msg"]
+    cleaned = run_module(registry_verify, dict(args, cleanup=True, filesystem_root=str(root)))
+    assert cleaned["cleanup"] == "deleted" and cleaned["repository_directory"] == "removed"
+    assert catalog(registry, ("admin", PASSWORD)) == []
+    refused = run_module(registry_verify, dict(args, manifest_format="schema1"))
+    assert refused["failed"] is True and "manifest_format" in refused["msg"]

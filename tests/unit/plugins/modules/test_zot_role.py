@@ -17,12 +17,14 @@ import json
 import os
 import re
 import subprocess
+import urllib.request
 
 import kubernetes_validate
 import pytest
 import yaml
 
 from kube_apiserver_mock import Running
+from oci_only import OciOnlyProxy
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _manifests
 
@@ -250,17 +252,18 @@ def test_render_mode_refuses_a_secret_in_plain_text_and_writes_nothing(apiserver
     assert not os.path.exists(out) and PASSWORD not in json.dumps(output)
 
 
-@pytest.mark.parametrize("render", [False, True])
-def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_path, render):
+@pytest.mark.parametrize("mode", ["apply", "separate", "plain"])
+def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_path, mode):
     # kubernetes.core.k8s_info (which reads the kept key) needs a token with a bare host; kmock takes any.
     extra = {"zot_cluster": True, "zot_replicas": 3, "zot_kube_api_key": "kmock-accepts-any-token"}
-    if render:
-        extra.update(zot_render_dir=str(tmp_path / "out"), zot_render_secrets="separate",
-                     zot_render_secrets_dir=str(tmp_path / "sealed"))
+    kept_in = {"separate": tmp_path / "sealed" / "secret-zot.yaml", "plain": tmp_path / "out" / "secret-zot.yaml"}.get(mode)
+    if kept_in:
+        extra.update(zot_render_dir=str(tmp_path / "out"), zot_render_secrets=mode,
+                     zot_render_secrets_dir=str(tmp_path / "sealed") if mode == "separate" else "")
 
     def hash_key():
-        if render:
-            with open(str(tmp_path / "sealed" / "secret-zot.yaml"), encoding="utf-8") as handle:
+        if kept_in:
+            with open(str(kept_in), encoding="utf-8") as handle:
                 secret = yaml.safe_load(handle)
         else:
             secret = one(apiserver, "secrets")
@@ -270,14 +273,86 @@ def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_pa
     assert code == 0, failure(output)
     first = hash_key()
     assert len(first) == 16 and first != _manifests.HASH_KEY_STAND_IN and first not in json.dumps(output)
-    if not render:
+    if not kept_in:
         statefulset = one(apiserver, "statefulsets")
         assert statefulset["spec"]["replicas"] == 3 and apiserver.objects("deployments") == []
         assert len(apiserver.objects("poddisruptionbudgets")) == 1 and apiserver.objects("configmaps") == []
         validate_all(applied(apiserver)["statefulsets"] + applied(apiserver)["services"])
+    else:
+        assert list(apiserver.api) == []  # the key is read back from the file, not from a cluster
     code, output = play(apiserver, "zot-seed-000", **extra)
     assert code == 0, failure(output)
     assert stats(output)["changed"] == 0 and hash_key() == first
+
+
+def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path):
+    out, sealed = tmp_path / "out", tmp_path / "sealed"
+    extra = {"zot_cluster": True, "zot_replicas": 3, "zot_render_dir": str(out)}
+    # none: no Secret would keep the key, so the run refuses before anything is written.
+    code, output = play(apiserver, "zot-seed-000", **extra)
+    assert code != 0 and not out.exists()
+    assert failure(output) == (ROLE_TASK + "Check that render mode keeps the cluster's hash key", (
+        "zot_cluster_hash_key: the cluster's hash key is kept in the Secret zot with config.json, and zot_render_secrets "
+        "none writes no Secret, so the next run could not keep it: set zot_render_secrets to separate (to seal it apart) "
+        "or plain"))
+    # separate, then the Secret sealed and its plain file removed: a new key would re-shard the cluster.
+    extra.update(zot_render_secrets="separate", zot_render_secrets_dir=str(sealed))
+    code, output = play(apiserver, "zot-seed-000", **extra)
+    assert code == 0, failure(output)
+    rendered = tree(str(out))
+    key = json.loads(base64.b64decode(yaml.safe_load((sealed / "secret-zot.yaml").read_text())["data"]["config.json"]))
+    (sealed / "secret-zot.yaml").unlink()
+    code, output = play(apiserver, "zot-seed-000", **extra)
+    assert code != 0 and tree(str(out)) == rendered and not (sealed / "secret-zot.yaml").exists()
+    task, msg = failure(output)
+    assert task == ROLE_TASK + "Check that a rendered cluster's hash key is still there"
+    assert msg.startswith("zot_cluster_hash_key: %s no longer holds the cluster's hash key, but %s shows" % (
+        sealed / "secret-zot.yaml", out / "statefulset-zot.yaml"))
+    # Given back, the same key is rendered again.
+    code, output = play(apiserver, "zot-seed-000", zot_cluster_hash_key=key["cluster"]["hashKey"], **extra)
+    assert code == 0, failure(output)
+    assert tree(str(out)) == rendered and key["cluster"]["hashKey"] not in json.dumps(output)
+    assert (sealed / "secret-zot.yaml").exists() and list(apiserver.api) == []
+
+
+def served_type(registry, reference):
+    request = urllib.request.Request("%s/v2/%s" % (registry.url, reference.replace(":", "/manifests/")), headers={
+        "Accept": "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["Content-Type"]
+
+
+def task_result(output, name):
+    return next(task["hosts"]["localhost"] for play_ in output["plays"] for task in play_["tasks"]
+                if task["task"]["name"] == ROLE_TASK + name)
+
+
+ROLE_TASK = "anchorage.registry.zot : "
+VERIFY_TASK = "Verify zot over the OCI Distribution API (push, pull, compare digests, list the catalog and tags)"
+
+
+def test_the_check_after_deploy_pushes_docker_format_where_docker2s2_is_on(apiserver, distribution):
+    """zot_verify_url at a real Distribution standing in for zot's Service (no zot runs here), and at a
+    proxy refusing Docker manifests as zot does without docker2s2 (oci_only)."""
+    registry = distribution()
+    code, output = play(apiserver, "zot-seed-000", zot_verify_url=registry.url)
+    assert code == 0, failure(output)
+    checked = task_result(output, VERIFY_TASK)
+    assert checked["media_type"] == "application/vnd.docker.distribution.manifest.v2+json" and checked["match"] is True
+    assert checked["tags"] == ["latest"] and [step["step"] for step in checked["steps"]][-2:] == ["catalog", "tags list"]
+    assert served_type(registry, "anchorage/verify:latest") == checked["media_type"]
+    with OciOnlyProxy(registry.url) as oci_only:
+        # A zot refusing what the role's config lets docker push: the run fails naming the format and quoting zot.
+        code, output = play(apiserver, "zot-seed-000", zot_verify_url=oci_only.url)
+        assert code != 0 and failure(output)[0] == ROLE_TASK + VERIFY_TASK
+        assert failure(output)[1].startswith("push manifest: 415 MANIFEST_INVALID manifest invalid")
+        assert "Docker schema 2 manifests (manifest_format docker): zot takes them only with docker2s2" in failure(output)[1]
+        # Without zot_docker_compat the config has no docker2s2, and the check pushes OCI.
+        code, output = play(apiserver, "zot-seed-000", zot_verify_url=oci_only.url, zot_docker_compat=False)
+        assert code == 0, failure(output)
+        assert "compat" not in json.loads(one(apiserver, "configmaps")["data"]["config.json"])["http"]
+        assert task_result(output, VERIFY_TASK)["media_type"] == "application/vnd.oci.image.manifest.v1+json"
+    assert served_type(registry, "anchorage/verify:latest") == "application/vnd.oci.image.manifest.v1+json"
 
 
 def test_check_mode_on_an_empty_cluster_changes_nothing(apiserver):
@@ -303,7 +378,8 @@ def test_check_mode_on_an_empty_cluster_changes_nothing(apiserver):
     ({"zot_htpasswd_users": [{"name": "admin", "password": "pw"}], "zot_http": {"accessControl": {"repositories": {
         "**": {"policies": [{"users": ["admin"], "actions": ["read"],
                              "conditions": [{"expression": "request.method == 'GET'"}]}]}}}}},
-     "conditions[0].expression: \"request.method == 'GET'\" does not compile: undeclared reference to 'request'"),
+     "conditions[0].expression: \"request.method == 'GET'\" does not compile: ERROR: <input>:1:8: undeclared reference "
+     "to 'request.method'"),
     ({"zot_wait_timeout": -5}, "zot_wait_timeout: -5 is outside 1-86400 seconds"),
     ({"zot_pdb_max_unavailable": 0}, "zot_pdb_max_unavailable: 0 is outside 1-100"),
     ({"zot_ingress_timeout": 0}, "zot_ingress_timeout: 0 is outside 1-86400 seconds"),
