@@ -259,9 +259,10 @@ class _Prepared(object):
 
 
 class _PreparedFile(_Prepared):
-    """One file: read once, parsed, merged, rendered and tested by ``__init__``; written by ``write``."""
+    """One file: read once, parsed, merged, rendered and tested by ``__init__``; written by ``write``
+    (or removed, when ``remove_if`` holds for the merged document)."""
 
-    def __init__(self, module, fmt, wanted, path):
+    def __init__(self, module, fmt, wanted, path, remove_if=None):
         super(_PreparedFile, self).__init__(module, fmt, wanted)
         self.path = path
         self.before = _files.read_text(path)
@@ -272,10 +273,15 @@ class _PreparedFile(_Prepared):
             self.merged = fmt.merge(doc, wanted, owned)
         except ValueError as exc:  # a live file (or state) we cannot read or must not edit
             raise Invalid("path: %s" % exc)
-        self.unchanged = self.before is not None and fmt.same(doc, self.merged.doc)
-        self.after = self.before if self.unchanged else fmt.render(self.merged.doc, path)
+        self.remove = remove_if is not None and remove_if(self.merged.doc)
+        if self.remove:
+            self.unchanged = self.before is None
+            self.after = None
+        else:
+            self.unchanged = self.before is not None and fmt.same(doc, self.merged.doc)
+            self.after = self.before if self.unchanged else fmt.render(self.merged.doc, path)
         self.config_test = (_config_test(module, fmt, path, self.before, self.after, self.merged)
-                            if "validate" in module.params else None)
+                            if "validate" in module.params and not self.remove else None)
         self.file_args = _file_args(module, fmt, path)
         # Masked at write time, once every prepared file has added the secrets it found.
         self.diff = fmt.diff(path, self.before, self.after, self.merged) if module._diff else None
@@ -283,7 +289,15 @@ class _PreparedFile(_Prepared):
     def write(self):
         module, fmt, path = self.module, self.fmt, self.path
         backup = module.params.get("backup", False)
-        if fmt.owns_entries:
+        if self.remove:
+            written = _files.remove_file(module, path, backup=backup)
+            written["removed"] = [path] if written["content_changed"] else []
+            if fmt.owns_entries:  # the record of what we owned in it goes with it
+                state = _owned_entries.state_path(path)
+                if _files.remove_file(module, state)["changed"]:
+                    written["changed"] = True
+                    written["removed"].append(state)
+        elif fmt.owns_entries:
             written = _owned_entries.save(module, path, self.before, None if self.unchanged else self.after,
                                           self.merged.owned, backup=backup, file_args=self.file_args)
         else:
@@ -340,11 +354,16 @@ class _PreparedTree(_Prepared):
         return totals
 
 
-def prepare(module, fmt):
+def prepare(module, fmt, remove_if=None):
     """Everything before the first write for ``module.params``: secrets masked, probe, build, the
     live file read, merged, rendered and tested (a tree: every directory checked). Raises Invalid;
     writes nothing. ``prepare(...).write()`` then writes and returns the module result, so a caller
-    with several files prepares them all before writing any."""
+    with several files prepares them all before writing any.
+
+    ``remove_if`` (one file only): a test of the merged document; when it holds, ``write()``
+    removes the file (and the entries recorded beside it) instead, its diff ending ``(absent)``
+    and its result listing it in ``removed``. node_trust passes one for files it created, true
+    once nothing is left in them."""
     params = module.params
     # Also when the invocation was not logged (task-level no_log), for results and errors.
     module.no_log_values.update(no_log_strings(fmt.secrets(params)))
@@ -357,7 +376,7 @@ def prepare(module, fmt):
     path = params.get("path")
     if path is None:
         return _Prepared(module, fmt, wanted)
-    return _PreparedFile(module, fmt, wanted, path)
+    return _PreparedFile(module, fmt, wanted, path, remove_if)
 
 
 def apply(module, fmt):

@@ -14,20 +14,26 @@ logins in ``config.json``, ``hosts.toml`` (``containerd_hosts``), ``config.toml`
 (``containerd_config``), the ``/etc/hosts`` block and ``registries.yaml`` for k3s and RKE2
 (``k3s_registries``). Every file is prepared (``_config_file.prepare``) before the first is
 written. One round trip per node, where the single-purpose modules take five.
+
+What the module creates (files, and directories up to the first that existed) is recorded on the
+node (``record``): a file it created goes once nothing is left in it, a directory it created once
+it is empty, and nothing that existed before the module is ever removed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
-from ansible_collections.anchorage.registry.plugins.module_utils import _runtimes
+from ansible_collections.anchorage.registry.plugins.module_utils import _files, _runtimes
 from ansible_collections.anchorage.registry.plugins.module_utils._ca_certificates import CACertificates
 from ansible_collections.anchorage.registry.plugins.module_utils._config_file import Invalid, OptionsView, TreeFormat, prepare
 from ansible_collections.anchorage.registry.plugins.module_utils._containerd import ContainerdConfig, ContainerdHosts
-from ansible_collections.anchorage.registry.plugins.module_utils._docker_auth import DockerAuths
+from ansible_collections.anchorage.registry.plugins.module_utils._docker_auth import AUTHS, DockerAuths
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_daemon import DockerDaemon
 from ansible_collections.anchorage.registry.plugins.module_utils._etc_hosts import EtcHosts
-from ansible_collections.anchorage.registry.plugins.module_utils._k3s import K3sRegistries
+from ansible_collections.anchorage.registry.plugins.module_utils._k3s import SECTIONS, K3sRegistries
+from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import MARKER, mode_args
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import credential_secrets, plan
 
 K3S_UNITS = ("k3s", "k3s-agent")
@@ -35,6 +41,11 @@ RKE2_UNITS = ("rke2-server", "rke2-agent")
 RUNTIMES = ("docker", "containerd") + K3S_UNITS + RKE2_UNITS
 # The Python library (as _runtimes.libraries names it) each writer imports on the node.
 LIBRARY = {"containerd_config": "tomlkit", "k3s": "yaml", "rke2": "yaml"}
+# The writers whose file goes when the module created it and nothing is left in it: the top-level
+# keys that may be left, empty. daemon.json only when it holds no key at all: the lists we emptied
+# stay (dockerd's reload forgets only keys present in the file). Not config.toml, whose
+# config_path stays (other tools' hosts.toml files may use it).
+REMOVABLE = {"docker": (), "docker_auth": (AUTHS,), "k3s": SECTIONS, "rke2": SECTIONS}
 
 
 def secrets(params):
@@ -44,6 +55,104 @@ def secrets(params):
 
 def _under(root, path):
     return os.path.join(root, path.lstrip("/")) if root else path
+
+
+def _inside(root, path):
+    """The node's own name of ``path`` (as recorded): ``_under``'s inverse."""
+    return "/" + os.path.relpath(path, root) if root else path
+
+
+def nothing_left(keys):
+    """The test of a merged document holding nothing but ``keys``, each of them empty."""
+    return lambda doc: set(doc) <= set(keys) and not any(doc.values())
+
+
+def new_paths(path, root):
+    """``path`` and those of its parent directories below ``root`` that do not exist yet, deepest first."""
+    result = []
+    while path.startswith((root or "").rstrip("/") + "/") and not os.path.lexists(path):
+        result.append(path)
+        path = os.path.dirname(path)
+    return result
+
+
+def targets(options):
+    """The paths a writer's options make it write: its file, or its destination directories."""
+    if "destinations" in options:
+        return [destination["path"] for destination in options["destinations"]]
+    return [options["path"]]
+
+
+def read_record(path):
+    """The paths the record at ``path`` lists ([] when there is none); ValueError when damaged."""
+    text = _files.read_text(path)
+    if text is None:
+        return []
+    try:
+        created = json.loads(text)["created"]
+    except (ValueError, KeyError, TypeError):
+        created = None
+    if not isinstance(created, list) or not all(isinstance(item, str) and item.startswith("/") for item in created):
+        raise ValueError("%s is damaged; delete it (what it listed is then kept, as another writer's)" % path)
+    return created
+
+
+def record_text(paths):
+    return json.dumps({"managed_by": "anchorage.registry node_trust", "created": sorted(paths)}, indent=2) + "\n"
+
+
+def gone(path, removed):
+    """Whether ``path`` is gone once the paths in ``removed`` are: a directory when everything in
+    it is, but for its marker (the writers take a managed directory apart with its last file)."""
+    if path in removed:
+        return True
+    if os.path.islink(path) or not os.path.isdir(path):
+        return not os.path.lexists(path)
+    return all(gone(os.path.join(path, name), removed) for name in os.listdir(path) if name != MARKER)
+
+
+def emptied_directories(module, created, removed):
+    """Remove the directories of ``created`` that are empty now (check mode: once ``removed`` are
+    gone), deepest first; those removed. A managed directory (with its marker) is its writer's."""
+    result = []
+    for path in sorted(created, reverse=True):  # a directory sorts after its parent
+        if os.path.islink(path) or not os.path.isdir(path) or os.path.lexists(os.path.join(path, MARKER)):
+            continue
+        if module.check_mode:
+            if gone(path, set(removed) | set(result)):
+                result.append(path)
+        elif not os.listdir(path):
+            os.rmdir(path)
+            result.append(path)
+    return result
+
+
+def directory_diff(path):
+    """A directory's removal as --diff shows it (as ansible.builtin.file does)."""
+    return dict(before={"path": path, "state": "directory"}, after={"path": path, "state": "absent"},
+                before_header=path, after_header="%s (absent)" % path)
+
+
+def record_change(module, path, created, own_dirs, root):
+    """Keep the record at ``path`` listing ``created`` and the directories ``own_dirs`` made for it;
+    with ``created`` None or empty, remove it, and those directories once empty. ``(changed,
+    directories removed)``."""
+    if created:
+        text = record_text([_inside(root, item) for item in created + own_dirs])
+        return _files.apply_text(module, path, text, file_args=mode_args(module, path, "0644"))["changed"], []
+    changed = _files.remove_file(module, path)["changed"]
+    return changed, emptied_directories(module, own_dirs, [path])
+
+
+def clean_up(module, files, created, record, own_dirs, root, keep):
+    """After the writes (``files``, each writer's result): the directories of ``created`` left
+    empty are removed, and the record (with ``own_dirs``, made for it) lists what is still ours,
+    or goes when not ``keep``. ``(record changed, directories removed)``."""
+    removed = [path for result in files.values() for path in result.get("removed", [])]
+    directories = emptied_directories(module, created, removed)
+    created = [path for path in created if not gone(path, removed + directories)]
+    changed, own_removed = record_change(module, record, created if keep else None, own_dirs, root)
+    return changed, directories + own_removed
 
 
 def writers(params, runtimes, planned):
@@ -113,22 +222,36 @@ def run(module):
     if "docker" in runtimes:
         for warning in planned["warnings"]:
             module.warn(warning)
+    root = params["root"]
+    record = _under(root, params["record"])
+    try:
+        recorded = [_under(root, path) for path in read_record(record)]
+    except ValueError as exc:
+        raise Invalid("record: %s" % exc)
+    own_dirs = [path for path in recorded if record.startswith(path + "/")] + new_paths(os.path.dirname(record), root)
+    recorded = [path for path in recorded if path not in own_dirs]
     # Every file of every runtime is read, merged, rendered and checked before the first is
     # written: a refusal of any of them leaves all of them untouched.
-    prepared, missing = [], []
+    prepared, missing, new = [], [], []
     for name, option, fmt, options in writers(params, runtimes, planned):
         library = LIBRARY.get(name)
         if library and not libraries[library]:
             missing.append(library)
             continue
         units = options.pop("units", None)
+        paths = targets(options)
+        # A file this module created (or would create) is not kept with nothing in it.
+        remove_if = (nothing_left(REMOVABLE[name]) if name in REMOVABLE
+                     and (paths[0] in recorded or not os.path.lexists(paths[0])) else None)
         try:
-            prepared.append((name, units, prepare(OptionsView(module, options), fmt)))
+            prepared.append((name, units, prepare(OptionsView(module, options), fmt, remove_if)))
         except Invalid as exc:
             # The writer names its own option (path, destinations, registries); say ours.
             own = "%s: " % (fmt.tree_option if isinstance(fmt, TreeFormat) else "path")
             raise Invalid([option + ": " + error[len(own):] if error.startswith(own) else error
                            for error in exc.errors])
+        for path in paths:
+            new.extend(new_paths(path, root))
     files, diffs = {}, []
     for name, units, ready in prepared:
         result = ready.write()
@@ -137,10 +260,17 @@ def run(module):
         diff = result.pop("diff", None)
         diffs.extend(diff if isinstance(diff, list) else [diff] if diff else [])
         files[name] = result
+    # Recorded after the writes: what a run interrupted before then made counts as another writer's.
+    created = recorded + [path for path in dict.fromkeys(new) if path not in recorded and os.path.lexists(path)]
+    # Absent forgets (what it leaves, daemon.json's emptied lists, others' logins, is the node's now),
+    # unless files were left for the call after the missing libraries are installed.
+    keep = params["state"] == "present" or missing
+    record_changed, directories = clean_up(module, files, created, record, own_dirs, root, keep)
+    diffs.extend(directory_diff(path) for path in directories)
     restart, reload = units_to_apply(files)
     ca_changed = files["ca"]["changed_destinations"]
     result = dict(
-        changed=any(result["changed"] for result in files.values()),
+        changed=any(result["changed"] for result in files.values()) or bool(directories) or record_changed,
         runtimes=runtimes,
         not_configured=found["not_configured"],
         masked=found["masked"],
@@ -149,7 +279,8 @@ def run(module):
         files=files,
         restart_units=restart,
         reload_units=reload,
-        trust_store_changed=_under(params["root"], params["system_trust_dir"]) in ca_changed,
+        trust_store_changed=_under(root, params["system_trust_dir"]) in ca_changed,
+        removed_directories=directories,
     )
     if module._diff:
         result["diff"] = diffs

@@ -24,6 +24,9 @@ description:
     given and O(root) an absent directory, it checks the input without looking at any node."
   - It restarts nothing; RV(restart_units), RV(reload_units) and RV(trust_store_changed) say what must be restarted,
     reloaded or rebuilt. The M(anchorage.registry.node_trust) role does that, rolled over the nodes.
+  - What it creates is recorded on the node (O(record)) - files, and directories up to the first one that existed. A file it
+    created (the docker CLI's C(config.json), a C(registries.yaml)) is removed once nothing is left in it, a directory it
+    created once it is empty; whatever existed before the module keeps all but our entries.
   - A file whose Python library the node lacks (PyYAML for C(registries.yaml), tomlkit for C(config.toml)) is left
     alone and the library listed in RV(missing_libraries); the other files are written.
 author:
@@ -52,7 +55,7 @@ options:
   state:
     description:
       - C(absent) takes out everything this module wrote (as with an empty O(registries) and O(system_trust=false))
-        and nothing else.
+        and nothing else - files and directories it created go, with O(record) itself.
     type: str
     choices: [present, absent]
     default: present
@@ -124,6 +127,13 @@ options:
     description: The system trust store directory the certificates go to.
     type: path
     default: /usr/local/share/ca-certificates/anchorage-registry
+  record:
+    description:
+      - Where the module lists the files and directories it created (JSON, mode C(0644), no secrets), so that
+        it removes them, and only them, once nothing is left in them. Removed when nothing it lists is left, and
+        by O(state=absent) (what absent leaves is the node's from then on).
+    type: path
+    default: /var/lib/anchorage/node_trust/created.json
   backup:
     description: Keep a timestamped copy of C(daemon.json), C(config.toml) and C(registries.yaml) before changing them.
     type: bool
@@ -208,6 +218,8 @@ files:
     - Per writer (C(ca), C(docker), C(docker_auth), C(containerd_hosts), C(etc_hosts), C(containerd_config), C(k3s), C(rke2)), the result its
       single-purpose module returns (C(changed), C(restart_required), C(reload_required), ...); C(k3s) and C(rke2)
       add C(units), the services reading that file.
+    - A file the module created and removed, nothing being left in it, is listed in its C(removed) (with the record of
+      our entries beside it).
   returned: always
   type: dict
 restart_units:
@@ -224,6 +236,14 @@ trust_store_changed:
   description: The system trust store directory changed; its rebuild command must run.
   returned: always
   type: bool
+removed_directories:
+  description:
+    - Directories the module had created and removed, nothing being left in them (in check mode, those it would
+      remove). Files it removed are in RV(files) (C(removed)).
+  returned: always
+  type: list
+  elements: str
+  sample: [/root/.docker]
 """
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _node_trust
@@ -251,6 +271,7 @@ def main():
         etc_hosts=dict(type="path", default="/etc/hosts"),
         system_trust=dict(type="bool", default=False),
         system_trust_dir=dict(type="path", default="/usr/local/share/ca-certificates/anchorage-registry"),
+        record=dict(type="path", default="/var/lib/anchorage/node_trust/created.json"),
         backup=dict(type="bool", default=False),
         validate=dict(type="bool", default=True),
     ), supports_check_mode=True)

@@ -19,6 +19,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._config_file im
     RELOAD,
     ConfigFormat,
     Invalid,
+    Merged,
     file_options,
 )
 
@@ -182,3 +183,40 @@ def test_a_refusal_of_the_second_file_writes_neither(run_module, tmp_path, secon
     # Each diff is still the file's own, the old secret read from it masked.
     assert written["results"][0]["diff"]["before"].startswith("token = ******** (")
     assert written["results"][0]["diff"]["before"].endswith(")\nkept\n")
+
+
+class OwnedLines(TokenFile):
+    """TokenFile recording its lines as entries it owns (a state file beside it)."""
+
+    owns_entries = True
+
+    def merge(self, doc, wanted, owned):
+        return Merged(wanted, {"lines": wanted["lines"]})
+
+
+def _main_removing():
+    """The file is removed instead of written once its only line is ``gone`` (node_trust's files it created)."""
+    module = _config_file.SecretMaskingModule(lambda params: [params["token"]], argument_spec=dict(SPEC),
+                                              add_file_common_args=True, supports_check_mode=True)
+    ready = _config_file.prepare(module, OwnedLines(), remove_if=lambda doc: doc["lines"] == ["gone"])
+    module.exit_json(**ready.write())
+
+
+REMOVING = types.SimpleNamespace(main=_main_removing)
+
+
+def test_remove_if_removes_the_file_and_its_state_in_check_mode_truthfully(run_module, tmp_path):
+    path = tmp_path / "token.conf"
+    state = tmp_path / ".token.conf.anchorage-owned.json"
+    first = run_module(REMOVING, args(path, lines=["a"]))
+    assert first["changed"] and path.exists() and state.exists() and "removed" not in first
+    for check_mode in (True, False):
+        result = run_module(REMOVING, args(path, lines=["gone"]), check_mode=check_mode, diff=True)
+        assert result["changed"] and result["reload_required"] and result["removed"] == [str(path), str(state)]
+        assert result["diff"]["after_header"] == "%s (absent)" % path and result["diff"]["after"] == ""
+        assert result["diff"]["before"].startswith("token = ******** (") and TOKEN not in json.dumps(result)
+        assert "config_test" not in result
+        assert path.exists() == check_mode and state.exists() == check_mode
+    again = run_module(REMOVING, args(path, lines=["gone"]), diff=True)
+    assert not again["changed"] and not again["reload_required"] and again["removed"] == []
+    assert not path.exists()

@@ -108,22 +108,135 @@ def test_a_refused_hosts_toml_leaves_every_file_untouched_even_those_written_bef
     assert sorted(str(path) for path in root.rglob("*")) == before
 
 
-def test_only_the_runtimes_writers_run_and_absent_removes_what_it_wrote(run_module, tmp_path, ca_pem):
-    tmp_path = tmp_path / "node"  # the module's own temporary files go to tmp_path
-    theirs = tmp_path / "etc/docker/daemon.json"
-    theirs.parent.mkdir(parents=True)
-    theirs.write_text('{"log-level": "info", "insecure-registries": ["other.example:5000"]}')
-    first = run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"]))
+def tree(root):
+    """Every path under ``root`` with its file's content (None for a directory)."""
+    return dict((str(path.relative_to(root)), None if path.is_dir() else path.read_text())
+                for path in sorted(root.rglob("*")))
+
+
+def other_writers_files(root):
+    """What other tools wrote on the node before node_trust ran: daemon.json, k3s's registries.yaml
+    and config.toml (RKE2's directory, root's config.json and the CA directories are not there)."""
+    files = {
+        "etc/docker/daemon.json": '{"log-level": "info", "insecure-registries": ["other.example:5000"]}',
+        "etc/rancher/k3s/registries.yaml": "mirrors:\n  gcr.io:\n    endpoint: [https://other.example]\n",
+        "etc/containerd/config.toml": "# the image's\nversion = 2\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_absent_removes_what_it_created_and_leaves_other_writers_files_without_our_entries(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"  # the module's own temporary files go to tmp_path
+    other_writers_files(root)
+    before = tree(root)
+    first = run_module(node_trust, args(root, ca_pem))
+    assert first["changed"] is True and first["removed_directories"] == []
+    record = json.loads((root / "var/lib/anchorage/node_trust/created.json").read_text())
+    assert record["created"] == ["/etc/anchorage", "/etc/anchorage/registry-ca", "/etc/containerd/certs.d",
+                                 "/etc/docker/certs.d", "/etc/rancher/rke2", "/etc/rancher/rke2/registries.yaml",
+                                 "/root", "/root/.docker", "/root/.docker/config.json", "/usr",
+                                 "/usr/local", "/usr/local/share", "/usr/local/share/ca-certificates",
+                                 "/usr/local/share/ca-certificates/anchorage-registry", "/var", "/var/lib",
+                                 "/var/lib/anchorage", "/var/lib/anchorage/node_trust"]
+    converged = tree(root)
+    check = run_module(node_trust, args(root, ca_pem, state="absent"), check_mode=True, diff=True)
+    assert tree(root) == converged
+    absent = run_module(node_trust, args(root, ca_pem, state="absent"), diff=True)
+    # What check mode said is what absent did: the same files and directories removed, the same
+    # services to restart and reload, each removal shown as such in --diff.
+    for result in (check, absent):
+        assert result["changed"] is True and result["trust_store_changed"] is True
+        assert result["restart_units"] == ["k3s", "rke2-agent"] and result["reload_units"] == ["docker"]
+        assert result["files"]["docker_auth"]["removed"] == [
+            str(root / "root/.docker/config.json"), str(root / "root/.docker/.config.json.anchorage-owned.json")]
+        assert result["files"]["rke2"]["removed"][0] == str(root / "etc/rancher/rke2/registries.yaml")
+        assert "removed" not in result["files"]["k3s"] and "removed" not in result["files"]["docker"]
+        removals = [diff["after_header"] for diff in result["diff"] if diff["after_header"].endswith(" (absent)")]
+        assert "%s (absent)" % (root / "root/.docker/config.json") in removals
+        assert "%s (absent)" % (root / "root/.docker") in removals
+        assert PASSWORD not in json.dumps(result)
+    assert absent["removed_directories"] == check["removed_directories"]
+    assert sorted(absent["removed_directories"]) == sorted(
+        str(root / name) for name in ("etc/anchorage", "etc/anchorage/registry-ca", "etc/containerd/certs.d",
+                                      "etc/docker/certs.d", "etc/rancher/rke2", "root", "root/.docker", "usr",
+                                      "usr/local", "usr/local/share", "usr/local/share/ca-certificates", "var",
+                                      "var/lib", "var/lib/anchorage", "var/lib/anchorage/node_trust"))
+    after = tree(root)
+    # Every path as before; the other writers' files keep everything but our entries (daemon.json
+    # keeps the lists emptied, for dockerd's reload; config.toml its config_path).
+    assert sorted(after) == sorted(before)
+    assert json.loads(after["etc/docker/daemon.json"]) == {"log-level": "info", "insecure-registries": ["other.example:5000"],
+                                                           "registry-mirrors": []}
+    assert yaml.safe_load(after["etc/rancher/k3s/registries.yaml"]) == {
+        "mirrors": {"gcr.io": {"endpoint": ["https://other.example"]}}, "configs": {}}
+    assert after["etc/containerd/config.toml"].startswith("# the image's\n")
+    again = run_module(node_trust, args(root, ca_pem, state="absent"), diff=True)
+    assert again["changed"] is False and again["removed_directories"] == [] and tree(root) == after
+
+
+def test_only_the_runtimes_writers_run(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    first = run_module(node_trust, args(root, ca_pem, runtimes=["docker"]))
     assert sorted(first["files"]) == ["ca", "docker", "docker_auth"] and first["restart_units"] == []
-    assert not (tmp_path / "etc/containerd").exists() and not (tmp_path / "etc/anchorage").exists()
-    absent = run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"], state="absent"))
-    assert absent["changed"] is True and absent["reload_units"] == ["docker"] and absent["trust_store_changed"] is True
-    assert json.loads(theirs.read_text()) == {"log-level": "info", "insecure-registries": ["other.example:5000"],
-                                              "registry-mirrors": []}
-    assert os.listdir(str(tmp_path / "etc/docker/certs.d")) == []
-    assert json.loads((tmp_path / "root/.docker/config.json").read_text()) == {"auths": {}}
-    assert not (tmp_path / "usr/local/share/ca-certificates/anchorage-registry").exists()
-    assert run_module(node_trust, args(tmp_path, ca_pem, runtimes=["docker"], state="absent"))["changed"] is False
+    assert not (root / "etc/containerd").exists() and not (root / "etc/anchorage").exists()
+    absent = run_module(node_trust, args(root, ca_pem, runtimes=["docker"], state="absent"))
+    assert absent["changed"] is True and absent["reload_units"] == ["docker"]
+    # daemon.json was created, but its emptied lists stay: a reload forgets only keys in the file.
+    assert tree(root) == {"etc": None, "etc/docker": None,
+                          "etc/docker/daemon.json": '{\n  "insecure-registries": [],\n  "registry-mirrors": []\n}\n'}
+
+
+def test_nothing_wanted_creates_no_empty_file(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    result = run_module(node_trust, args(root, ca_pem, registries=[], runtimes=["docker", "k3s"]))
+    assert result["changed"] is False and not root.exists()
+
+
+def test_a_file_it_created_stays_while_another_writer_has_entries_in_it(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    run_module(node_trust, args(root, ca_pem, runtimes=["docker"]))
+    config = root / "root/.docker/config.json"
+    written = json.loads(config.read_text())
+    written["auths"]["other.example"] = {"auth": "b3RoZXI6b3RoZXItc2VjcmV0"}  # docker login, after us
+    config.write_text(json.dumps(written))
+    absent = run_module(node_trust, args(root, ca_pem, runtimes=["docker"], state="absent"))
+    assert "removed" not in absent["files"]["docker_auth"]
+    assert json.loads(config.read_text()) == {"auths": {"other.example": {"auth": "b3RoZXI6b3RoZXItc2VjcmV0"}}}
+    # The record goes with absent: what is left is the node's.
+    assert sorted(tree(root)) == ["etc", "etc/docker", "etc/docker/daemon.json", "root", "root/.docker",
+                                  "root/.docker/config.json"]
+    assert run_module(node_trust, args(root, ca_pem, runtimes=["docker"], state="absent"))["changed"] is False
+
+
+def test_a_login_leaving_the_list_takes_the_config_json_it_created_along(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    run_module(node_trust, args(root, ca_pem, runtimes=["docker"], system_trust=False))
+    no_login = args(root, ca_pem, runtimes=["docker"], system_trust=False, registries=registries(ca_pem)[:1])
+    result = run_module(node_trust, no_login, diff=True)
+    assert result["files"]["docker_auth"]["removed"][0] == str(root / "root/.docker/config.json")
+    # The registry with the login had the only CA: Docker's certs.d, which the module made, goes too.
+    assert result["removed_directories"] == [str(root / "root/.docker"), str(root / "root"), str(root / "etc/docker/certs.d")]
+    assert sorted(tree(root)) == ["etc", "etc/docker", "etc/docker/.daemon.json.anchorage-owned.json", "etc/docker/daemon.json",
+                                  "var", "var/lib", "var/lib/anchorage", "var/lib/anchorage/node_trust",
+                                  "var/lib/anchorage/node_trust/created.json"]
+    record = json.loads((root / "var/lib/anchorage/node_trust/created.json").read_text())["created"]
+    assert record == ["/etc", "/etc/docker", "/etc/docker/daemon.json", "/var", "/var/lib", "/var/lib/anchorage",
+                      "/var/lib/anchorage/node_trust"]
+    assert run_module(node_trust, no_login)["changed"] is False
+
+
+def test_a_damaged_record_is_named_and_nothing_is_written(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    record = root / "var/lib/anchorage/node_trust/created.json"
+    record.parent.mkdir(parents=True)
+    record.write_text('{"created": "/etc"}')
+    result = run_module(node_trust, args(root, ca_pem))
+    assert result["failed"] is True and result["msg"] == "record: %s is damaged; delete it (what it listed is then kept, " \
+        "as another writer's)" % record
+    assert sorted(tree(root)) == ["var", "var/lib", "var/lib/anchorage", "var/lib/anchorage/node_trust",
+                                  "var/lib/anchorage/node_trust/created.json"]
 
 
 def test_runtimes_are_detected_when_not_given(run_module, tmp_path, ca_pem):
@@ -147,6 +260,19 @@ def test_a_missing_library_leaves_only_the_files_needing_it_alone(run_module, tm
     result = run_module(node_trust, args(tmp_path / "node", ca_pem))
     assert result["missing_libraries"] == ["yaml"] and "k3s" not in result["files"] and "docker" in result["files"]
     assert not (tmp_path / "node/etc/rancher").exists() and (tmp_path / "node/etc/docker/daemon.json").exists()
+
+
+def test_absent_on_a_node_lacking_a_library_keeps_the_record_for_the_call_after_it_came(run_module, tmp_path, monkeypatch,
+                                                                                        ca_pem):
+    root = tmp_path / "node"
+    run_module(node_trust, args(root, ca_pem, runtimes=["k3s"]))
+    monkeypatch.setattr(_runtimes, "libraries", lambda: {"yaml": False, "tomlkit": True})
+    first = run_module(node_trust, args(root, ca_pem, runtimes=["k3s"], state="absent"))
+    assert first["missing_libraries"] == ["yaml"] and (root / "var/lib/anchorage/node_trust/created.json").exists()
+    monkeypatch.undo()
+    second = run_module(node_trust, args(root, ca_pem, runtimes=["k3s"], state="absent"))
+    assert second["files"]["k3s"]["removed"][0] == str(root / "etc/rancher/k3s/registries.yaml")
+    assert second["restart_units"] == ["k3s"] and tree(root) == {}
 
 
 @pytest.fixture(scope="module")
