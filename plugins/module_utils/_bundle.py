@@ -5,30 +5,31 @@
 
 # PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
 
-"""The offline bundle: what it holds (manifest.json), its package archives, and installing from them.
+"""The offline bundle: what it holds (manifest.json), its package repositories, and installing from them.
 
 Layout of a bundle directory::
 
-    manifest.json           versions and sha256 of everything below (written last)
-    packages/<arch>.tar     Debian packages with all their dependencies, and an apt ``Packages``
-                            index, for one architecture (amd64, arm64)
-    images/<name>.tar       image archives (docker-archive, or oci-archive for k3s and containerd)
-    files/<file name>       other artifacts the roles use (Harbor's offline installer)
+    manifest.json               versions and sha256 of everything below (written last)
+    packages/<arch>/Packages    an apt index of the architecture's packages (amd64, arm64)
+    packages/<arch>/*.deb       Debian packages with all their dependencies
+    images/<name>.tar           image archives (docker-archive, or oci-archive for k3s and containerd)
+    files/<file name>           other artifacts the roles use (Harbor's offline installer)
 
-``bundle_manifest`` (on the connected machine) writes the package archives and the manifest;
-``bundle_install`` (on each host) checks an archive's sha256 against the manifest, then lets
-apt install the missing packages from it alone: its own sources list, lists and cache
-directories, the host's real package database, and no other source, so nothing is fetched.
+``bundle_manifest`` (on the connected machine) writes the package directories and the manifest.
+A host gets the index alone first; ``bundle_install`` there, in check mode, checks it against
+the manifest's sha256 and asks apt, against the host's real package database, which package
+files the missing packages need; the role copies just those, and ``bundle_install`` checks each
+against the index and lets apt install from that directory alone: its own sources list, lists
+and cache, no other source, so nothing is fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
+import re
 import shutil
-import tarfile
 import tempfile
 from urllib.parse import unquote, urlsplit
 
@@ -38,6 +39,8 @@ MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 PACKAGES_INDEX = "Packages"
 CHUNK = 1024 * 1024
+# apt-get --simulate: "Inst name [old version] (version release [architecture])"
+_SIMULATED = re.compile(r"^Inst (\S+) (?:\[[^]]*\] )?\((\S+) .*\[(\S+)\]\)")
 
 
 class BundleError(Exception):
@@ -67,48 +70,79 @@ def packages_stanza(control, filename, size, sha256):
     return "%s\nFilename: ./%s\nSize: %d\nSHA256: %s\n" % (control.rstrip("\n"), filename, size, sha256)
 
 
-def _tar_info(name, size):
-    info = tarfile.TarInfo(name)
-    info.size, info.mtime, info.mode, info.uid, info.gid = size, 0, 0o644, 0, 0
-    return info
+def read_packages_index(text):
+    """``{(package, version, architecture): {"file", "sha256", "size"}}`` from an apt ``Packages``
+    index as :func:`packages_stanza` writes it (continuation lines skipped)."""
+    entries = {}
+    for stanza in text.split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line and not line[:1].isspace())
+        if "Package" in fields:
+            key = (fields["Package"], fields.get("Version"), fields.get("Architecture"))
+            entries[key] = {"file": os.path.basename(fields.get("Filename", "")), "sha256": fields.get("SHA256"),
+                            "size": int(fields.get("Size", 0))}
+    return entries
 
 
-def write_packages_archive(debs, control_of, path, check_mode=False):
-    """A tar of ``debs`` (paths, sorted by name) and their ``Packages`` index, the same bytes for
-    the same packages (no times, owners or order from the file system). ``control_of(deb)`` ->
-    the package's control text (``dpkg-deb -f``). Built in a temp file that replaces ``path``
-    only when its bytes differ (never in check mode). Returns ``{"debs", "sha256", "size", "changed"}``."""
-    entries = []
-    stanzas = []
+def simulated_installs(output):
+    """``[(package, version, architecture)]`` apt-get --simulate would unpack, in its order."""
+    return [match.groups() for match in map(_SIMULATED.match, output.splitlines()) if match]
+
+
+def _replace(path, source=None, text=None):
+    """``path`` replaced by a copy of ``source`` or by ``text``, through a temp file beside it."""
+    handle, temp = tempfile.mkstemp(prefix=".bundle-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(handle, "wb") as target:
+            if source is None:
+                target.write(text.encode("utf-8"))
+            else:
+                with open(source, "rb") as origin:
+                    shutil.copyfileobj(origin, target, CHUNK)
+        os.chmod(temp, 0o644)
+        os.rename(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def write_repository(debs, control_of, directory, check_mode=False):
+    """``directory`` made a flat apt repository of ``debs`` (paths): each file copied in unless
+    the same bytes are there, other ``.deb`` files removed, and a ``Packages`` index of them,
+    sorted by name, the same bytes for the same packages. ``control_of(deb)`` -> the package's
+    control text (``dpkg-deb -f``). Check mode writes nothing. Returns ``{"debs", "sha256",
+    "size", "changed"}``, the last three of the index."""
+    entries, stanzas, copies = [], [], []
     for deb in sorted(debs, key=os.path.basename):
         name = os.path.basename(deb)
         package, version, architecture = deb_fields(name)
         size, digest = os.path.getsize(deb), sha256_file(deb)
         entries.append({"package": package, "version": version, "architecture": architecture,
-                        "file": name, "sha256": digest, "size": size, "path": deb})
+                        "file": name, "sha256": digest, "size": size})
         stanzas.append(packages_stanza(control_of(deb), name, size, digest))
-    index = "\n".join(stanzas).encode("utf-8")
-    # Beside the archive, to be renamed over it; in check mode in the temp dir, the bundle untouched.
-    directory = None if check_mode else os.path.dirname(path) or "."
-    if directory and not os.path.isdir(directory):
-        os.makedirs(directory)
-    handle, temp = tempfile.mkstemp(prefix=".packages-", dir=directory)
-    os.close(handle)
-    try:
-        with tarfile.open(temp, "w", format=tarfile.USTAR_FORMAT) as tar:
-            tar.addfile(_tar_info(PACKAGES_INDEX, len(index)), io.BytesIO(index))
-            for entry in entries:
-                with open(entry.pop("path"), "rb") as source:
-                    tar.addfile(_tar_info(entry["file"], entry["size"]), source)
-        digest = sha256_file(temp)
-        result = {"debs": entries, "sha256": digest, "size": os.path.getsize(temp),
-                  "changed": not os.path.isfile(path) or sha256_file(path) != digest}
-        if result["changed"] and not check_mode:
-            os.chmod(temp, 0o644)
-            os.rename(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+        target = os.path.join(directory, name)
+        if not os.path.isfile(target) or sha256_file(target) != digest:
+            copies.append((deb, target))
+    kept = {entry["file"] for entry in entries}
+    stale = [os.path.join(directory, name) for name in sorted(os.listdir(directory))
+             if name.endswith(".deb") and name not in kept] if os.path.isdir(directory) else []
+    index = "\n".join(stanzas)
+    index_path = os.path.join(directory, PACKAGES_INDEX)
+    before = None
+    if os.path.isfile(index_path):
+        with open(index_path, encoding="utf-8") as handle:
+            before = handle.read()
+    encoded = index.encode("utf-8")
+    result = {"debs": entries, "sha256": hashlib.sha256(encoded).hexdigest(), "size": len(encoded),
+              "changed": bool(copies or stale) or before != index}
+    if result["changed"] and not check_mode:
+        if not os.path.isdir(directory):
+            os.makedirs(directory)
+        for source, target in copies:
+            _replace(target, source=source)
+        for path in stale:
+            os.unlink(path)
+        if before != index:
+            _replace(index_path, text=index)
     return result
 
 
@@ -128,17 +162,22 @@ def _artifacts(root, items, section, check_mode):
     return entries
 
 
+def package_index(arch):
+    """The architecture's ``Packages`` index in the bundle; its package files lie beside it."""
+    return "packages/%s/%s" % (arch, PACKAGES_INDEX)
+
+
 def build_manifest(root, packages, images, files=(), check_mode=False):
     """The manifest of the bundle at ``root``. ``packages``: {arch: {"requested": [...], and what
-    :func:`write_packages_archive` returned}}; ``images``: [{"name", "file", "format", "reference",
+    :func:`write_repository` returned}}; ``images``: [{"name", "file", "format", "reference",
     "source"}]; ``files``: [{"name", "file", "source"}]; their checksums read from the files."""
     manifest = {"format": MANIFEST_FORMAT, "packages": {}, "images": _artifacts(root, images, "images", check_mode),
                 "files": _artifacts(root, files, "files", check_mode)}
     for arch in sorted(packages):
-        archive = packages[arch]
+        repository = packages[arch]
         manifest["packages"][arch] = {
-            "file": "packages/%s.tar" % arch, "sha256": archive["sha256"], "size": archive["size"],
-            "requested": sorted(archive["requested"]), "debs": archive["debs"],
+            "file": package_index(arch), "sha256": repository["sha256"], "size": repository["size"],
+            "requested": sorted(repository["requested"]), "debs": repository["debs"],
         }
     return manifest
 
@@ -162,9 +201,15 @@ def missing_packages(dpkg_output, wanted):
     return [name for name in wanted if name not in installed]
 
 
-def apt_options(root):
-    """apt options that read packages from ``root/repo`` only: own sources list, lists and cache;
-    the host's package database stays the real one."""
+def apt_options(root, repository):
+    """apt options that read packages from the flat repository ``repository`` only: its own
+    sources list, lists and cache under ``root`` (made here); the host's package database stays
+    the real one."""
+    for directory in ("sources.list.d", "lists/partial", "cache/archives/partial"):
+        os.makedirs(os.path.join(root, directory))
+    with open(os.path.join(root, "sources.list"), "w") as handle:
+        # trusted: the index's sha256 was checked against the manifest; it has no Release signature.
+        handle.write("deb [trusted=yes] file:%s ./\n" % repository)
     return [
         "-o", "Dir::Etc::SourceList=%s" % os.path.join(root, "sources.list"),
         "-o", "Dir::Etc::SourceParts=%s" % os.path.join(root, "sources.list.d"),
@@ -175,62 +220,81 @@ def apt_options(root):
     ]
 
 
-def unpack_repository(archive, root):
-    """The archive's packages as a flat apt repository in ``root/repo``, with the apt directories
-    :func:`apt_options` names. Only plain files with plain names are taken out."""
-    repo = os.path.join(root, "repo")
-    for directory in (repo, os.path.join(root, "sources.list.d"), os.path.join(root, "lists", "partial"),
-                      os.path.join(root, "cache", "archives", "partial")):
-        os.makedirs(directory)
-    with tarfile.open(archive, "r:") as tar:
-        for member in tar.getmembers():
-            if not member.isfile() or "/" in member.name or member.name in ("", ".", ".."):
-                raise BundleError("%s: %r is not a package file" % (archive, member.name))
-            with tar.extractfile(member) as source, open(os.path.join(repo, member.name), "wb") as target:
-                shutil.copyfileobj(source, target, CHUNK)
-    with open(os.path.join(root, "sources.list"), "w") as handle:
-        # trusted: the archive's sha256 was checked against the manifest; it has no Release signature.
-        handle.write("deb [trusted=yes] file:%s ./\n" % repo)
+def _mismatch(label, name, actual, expected):
+    return "%s/%s: sha256 is %s, the bundle's manifest says %s: nothing installed" % (label, name, actual, expected)
+
+
+def _apt(module, step, label):
+    rc, out, err = module.run_command(step, environ_update={"DEBIAN_FRONTEND": "noninteractive"})
+    if rc != 0:
+        raise BundleError("%s: %s failed (rc %d): %s" % (label, " ".join(step[:2] + step[-1:]), rc, (err or out)[-1500:]))
+    return out
+
+
+def plan_install(module, options, index, missing, label):
+    """The index's entries of the package files apt needs to install ``missing`` on this host,
+    in apt's order: apt (``options``) reads the repository's index and the host's package
+    database, and simulates."""
+    _apt(module, ["apt-get", "-q"] + options + ["update"], label)
+    out = _apt(module, ["apt-get", "-q", "--simulate", "--no-install-recommends"] + options + ["install"] + missing, label)
+    plan = []
+    for key in simulated_installs(out):
+        if key not in index:
+            raise BundleError("%s/%s: no %s %s (%s) in it" % (label, PACKAGES_INDEX, key[0], key[1], key[2]))
+        plan.append(dict(index[key], package=key[0], version=key[1], architecture=key[2]))
+    return plan
+
+
+def _check_files(repository, plan, label):
+    for entry in plan:
+        path = os.path.join(repository, entry["file"])
+        if not os.path.isfile(path):
+            raise BundleError("%s/%s: not on the host: nothing installed" % (label, entry["file"]))
+        actual = sha256_file(path)
+        if actual != entry["sha256"]:
+            raise BundleError(_mismatch(label, entry["file"], actual, entry["sha256"]))
 
 
 def run_install(module):
-    """The bundle_install module: check the archive, install what is missing from it alone."""
+    """The bundle_install module: check the index, find the package files the missing packages
+    need (all that check mode does), check each, install from them alone, remove them."""
     params = module.params
-    names = params["names"]
+    names, repository, label = params["names"], params["repository"], params["label"] or params["repository"]
     rc, out, err = module.run_command(["dpkg-query", "-W", "-f=${Package} ${db:Status-Status}\\n"] + names)
     missing = missing_packages(out, names)
-    result = {"changed": bool(missing), "installed": [], "missing": missing}
+    result = {"changed": bool(missing), "installed": [], "missing": missing, "debs": []}
     if not missing:
         return result
-    archive = params["archive"]
-    if not os.path.isfile(archive):
+    index_path = os.path.join(repository, PACKAGES_INDEX)
+    if not os.path.isfile(index_path):
         if module.check_mode:
-            # The role copies the archive only in a real run.
-            return dict(result, msg="would install %s from %s" % (", ".join(missing), params["label"] or archive))
-        module.fail_json(msg="archive: %s is missing" % archive, **result)
-    actual = sha256_file(archive)
+            # The role copies the index only in a real run.
+            return dict(result, msg="would install %s from %s" % (", ".join(missing), label))
+        module.fail_json(msg="%s/%s: not on the host (%s)" % (label, PACKAGES_INDEX, index_path), **result)
+    actual = sha256_file(index_path)
     if actual != params["sha256"].lower():
-        module.fail_json(msg="%s: sha256 is %s, the bundle's manifest says %s: nothing installed" % (
-            params["label"] or archive, actual, params["sha256"]), **result)
-    if module.check_mode:
-        return result
+        module.fail_json(msg=_mismatch(label, PACKAGES_INDEX, actual, params["sha256"]), **result)
+    with open(index_path, encoding="utf-8") as handle:
+        index = read_packages_index(handle.read())
     root = tempfile.mkdtemp(prefix="anchorage-bundle-")
     try:
         os.chmod(root, 0o755)  # apt reads the repository as its own _apt user
-        unpack_repository(archive, root)
-        options = apt_options(root)
-        env = {"DEBIAN_FRONTEND": "noninteractive"}
-        for step in (["apt-get", "-q"] + options + ["update"],
-                     ["apt-get", "-q", "-y", "--no-install-recommends"] + options + ["install"] + missing):
-            rc, out, err = module.run_command(step, environ_update=env)
-            if rc != 0:
-                module.fail_json(msg="%s failed (rc %d): %s" % (" ".join(step[:2] + step[-1:]), rc, (err or out)[-1500:]),
-                                 **result)
+        options = apt_options(root, repository)
+        result["debs"] = plan_install(module, options, index, missing, label)
+        if not module.check_mode:
+            _check_files(repository, result["debs"], label)
+            _apt(module, ["apt-get", "-q", "-y", "--no-install-recommends"] + options + ["install"] + missing, label)
+            result["installed"] = missing
     except BundleError as exc:
         module.fail_json(msg=str(exc), **result)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    result["installed"] = missing
+        if not module.check_mode:
+            # Installed, or refused: the package files are not needed again (the index stays).
+            for entry in result["debs"]:
+                path = os.path.join(repository, entry["file"])
+                if os.path.isfile(path):
+                    os.unlink(path)
     return result
 
 
@@ -252,11 +316,11 @@ def run_manifest(module):
                     if name.endswith(".deb")] if os.path.isdir(directory) else []
             if not debs:
                 raise BundleError("directories.%s: %s holds no .deb files" % (arch, directory))
-            archive = write_packages_archive(debs, control_of, os.path.join(root, "packages", "%s.tar" % arch),
-                                             module.check_mode)
-            if archive.pop("changed"):
+            repository = write_repository(debs, control_of, os.path.join(root, os.path.dirname(package_index(arch))),
+                                          module.check_mode)
+            if repository.pop("changed"):
                 rebuilt.append(arch)
-            packages[arch] = dict(archive, requested=params["packages"])
+            packages[arch] = dict(repository, requested=params["packages"])
         images = [dict(image, file=image["file"] or "images/%s.tar" % image["name"]) for image in params["images"]]
         files = [dict(item, file=item["file"] or bundle_file(item["source"])) for item in params["files"]]
         manifest = build_manifest(root, packages, images, files, module.check_mode)

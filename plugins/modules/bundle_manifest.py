@@ -8,13 +8,14 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: bundle_manifest
-short_description: Write an offline bundle's package archives and its manifest of versions and checksums
+short_description: Write an offline bundle's package repositories and its manifest of versions and checksums
 version_added: 0.1.0
 description:
   - Runs on the connected machine that builds an offline bundle (the C(anchorage.registry.bundle) role and playbook).
-  - For each architecture, puts the downloaded C(.deb) files and an apt C(Packages) index into one archive,
-    C(packages/<architecture>.tar), the same bytes for the same packages (names sorted, no times or owners), so
-    that an unchanged set of packages leaves the archive as it was.
+  - For each architecture, makes C(packages/<architecture>/) a flat apt repository of the downloaded C(.deb) files,
+    each file copied in unless the same bytes are there, files of packages no longer downloaded removed, and a
+    C(Packages) index, the same bytes for the same packages (names sorted), so that an unchanged set of packages
+    leaves the directory as it was. Hosts receive the index and only the package files they need.
   - Writes C(manifest.json) last, listing every package (name, version, architecture, sha256), every image
     archive, every other file (O(files)) and the sha256 and size of each file of the bundle. Hosts check a file
     against it before they use it.
@@ -24,14 +25,14 @@ attributes:
   diff_mode:
     details: The diff is the manifest's.
   safe_file_operations:
-    details: Each archive is written to a temp file beside it and renamed; the manifest through the collection's atomic write.
+    details: Each package file and index is written to a temp file beside it and renamed; the manifest through the collection's atomic write.
 options:
   path:
     description: The bundle's directory.
     type: path
     required: true
   packages:
-    description: The packages asked for; each archive holds them and everything they depend on.
+    description: The packages asked for; each architecture's directory holds them and everything they depend on.
     type: list
     elements: str
     required: true
@@ -93,7 +94,7 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Write the package archive and the manifest
+- name: Write the package directories and the manifest
   anchorage.registry.bundle_manifest:
     path: /srv/anchorage-bundle
     packages: [docker.io, keepalived, skopeo]
@@ -115,9 +116,9 @@ manifest:
     format: 1
     packages:
       amd64:
-        file: packages/amd64.tar
+        file: packages/amd64/Packages
         sha256: 4f2c...
-        size: 131457024
+        size: 144210
         requested: [docker.io]
         debs:
           - {package: docker.io, version: 20.10.24+dfsg1-1+deb12u1+b6, architecture: amd64,
@@ -131,7 +132,7 @@ manifest:
       - {name: harbor-installer, file: files/harbor-offline-installer-v2.16.0.tgz, sha256: 5b1a..., size: 680000000,
          source: https://github.com/goharbor/harbor/releases/download/v2.16.0/harbor-offline-installer-v2.16.0.tgz}
 packages_rebuilt:
-  description: The architectures whose package archive was (or would be) written anew.
+  description: The architectures whose package directory was (or would be) changed.
   returned: success
   type: list
   elements: str
