@@ -5,6 +5,7 @@ real `docker` command against the lab's own containers; every wait is bounded.
 """
 
 import json
+import os
 import subprocess
 import time
 
@@ -25,6 +26,24 @@ def run(argv, timeout=120, check=True, **kwargs):
     if check and done.returncode != 0:
         raise AssertionError("%s exited %d:\n%s\n%s" % (" ".join(argv), done.returncode, done.stdout, done.stderr))
     return done
+
+
+def ansible_playbook(inventory, playbook, *args, timeout=900, env=None):
+    """ansible-playbook PLAYBOOK on INVENTORY with ARGS; its CompletedProcess, whatever its exit code."""
+    env = dict(os.environ if env is None else env)
+    env.pop("AWS_CA_BUNDLE", None)  # Distribution panics at start with it; nothing here needs it
+    return subprocess.run(["ansible-playbook", "-i", inventory, playbook] + list(args), capture_output=True, text=True,
+                          timeout=timeout, env=env, check=False)
+
+
+def recap(output):
+    """{host: {"ok": n, "changed": n, "failed": n, ...}} from a PLAY RECAP."""
+    hosts = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) > 2 and parts[1] == ":" and "changed=" in line:
+            hosts[parts[0]] = dict((key, int(value)) for key, value in (item.split("=") for item in parts[2:] if "=" in item))
+    return hosts
 
 
 def wait_for(what, predicate, seconds, step=0.5):
@@ -65,6 +84,13 @@ class Cluster(object):
         """The running nodes that hold the VIP."""
         return [node for node in self.nodes if self.running(node)
                 and self.on(node, "ip", "-o", "address", "show", "to", self.vip, check=False).stdout.strip()]
+
+    def answering(self, count=20):
+        """The nodes that answered ``count`` requests through the VIP, one name per answer (from ``header``)."""
+        # HAProxy passes header names in lower case.
+        script = ("for i in $(seq %d); do curl -s -o /dev/null -D - --max-time 2 %s | tr -d '\\r'"
+                  " | grep -i '^%s:' | cut -d ' ' -f 2; done" % (count, self.url, self.header))
+        return self.on(self.client, "sh", "-c", script).stdout.split()
 
     def vrrp_state(self, node):
         """keepalived's live state of the instance on the node (MASTER, BACKUP, FAULT) or None."""

@@ -39,7 +39,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-from lab import Cluster, run  # noqa: E402
+from lab import Cluster, ansible_playbook, run  # noqa: E402
 
 NETWORK = "anchorage-ha-bench"
 SUBNET = "172.28.39.0/24"
@@ -99,7 +98,6 @@ def inventory(directory):
 
 def ansible_env():
     env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)  # Distribution panics at start with it; nothing here needs it
     env["ANSIBLE_COLLECTIONS_PATH"] = os.path.join(ROOT, ".build", "collections")
     env["PATH"] = os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", "")
     return env
@@ -126,8 +124,7 @@ def destroy_lab():
 
 def deploy(inventory_path, extra):
     started = time.monotonic()
-    done = subprocess.run(["ansible-playbook", "-i", inventory_path, "anchorage.registry.registry_ha"] + extra,
-                          capture_output=True, text=True, env=ansible_env(), timeout=1800)
+    done = ansible_playbook(inventory_path, "anchorage.registry.registry_ha", *extra, timeout=1800, env=ansible_env())
     if done.returncode != 0:
         raise SystemExit("deploy failed:\n%s\n%s" % (done.stdout[-4000:], done.stderr[-2000:]))
     log("deployed in %.0f s" % (time.monotonic() - started))

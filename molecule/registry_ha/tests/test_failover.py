@@ -10,21 +10,12 @@ The tests run in file order and share the lab: each leaves both nodes healthy.
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-SCENARIO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(SCENARIO, "..", "..", "benchmarks", "failover"))
+from conftest import CLIENT, CLUSTER, CREDS, LOAD_BALANCED, NODES, SHARED_DIR, VIP, converge
+from lab import Cluster, recap, run, wait_for
 
-from lab import Cluster, run, wait_for  # noqa: E402  (the benchmark's lab helpers)
-
-VIP = "172.28.30.100"
-NODES = ("ha-reg1", "ha-reg2")
-CLIENT = "ha-client"
-CREDS = "admin:molecule-ha-secret"
 IMAGE = "docker://%s:5000/lab/sample:1" % VIP
 # Bounds for one failover in this lab. The benchmark checks the 2 s / 3 s goals on medians over
 # many trials; these catch a failover that is broken or far too slow (kubekey's takes 20-25 s).
@@ -32,7 +23,6 @@ NODE_LOSS_BOUND = 5.0
 PROCESS_DEATH_BOUND = 6.0
 # How long a recovered node is watched for taking the VIP back (it must not: nopreempt).
 WATCH_SECONDS = 8.0
-CLUSTER = Cluster(NODES, CLIENT, VIP)
 MEASURED = []
 
 
@@ -128,40 +118,19 @@ def test_registry_process_death_moves_the_vip():
     recover(master, CLUSTER.start_registry)
 
 
-def ansible_playbook(*args):
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
-    argv = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], os.path.join(SCENARIO, "converge.yml")] + list(args)
-    return subprocess.run(argv, capture_output=True, text=True, timeout=900, env=env, check=False)
-
-
-def recap(output):
-    """{host: {"ok": n, "changed": n, "failed": n, ...}} from a PLAY RECAP."""
-    hosts = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) > 2 and parts[1] == ":" and "changed=" in line:
-            hosts[parts[0]] = dict((key, int(value)) for key, value in (item.split("=") for item in parts[2:] if "=" in item))
-    return hosts
-
-
 def test_check_mode_after_failovers_reports_no_change():
     # The VIP now sits on another node than after converge: the wanted state is the same.
-    done = ansible_playbook("--check", "--diff")
+    done = converge("--check", "--diff")
     assert done.returncode == 0, done.stdout[-3000:]
     totals = recap(done.stdout)
     assert set(totals) >= set(NODES + (CLIENT,))
     assert all(item["changed"] == 0 and item["failed"] == 0 for item in totals.values()), totals
 
 
-SHARED_DIR = ["-e", "registry_ha_shared_filesystem=true",
-              "-e", '{"registry_storage": {"filesystem": {"rootdirectory": "/var/lib/registry"}, "delete": {"enabled": true}}}']
-
-
 def test_a_directory_that_is_not_shared_is_refused():
     for node in NODES:
         CLUSTER.on(node, "mkdir", "-p", "/srv/registry-local")
-    done = ansible_playbook("-e", "registry_data_dir=/srv/registry-local", *SHARED_DIR)
+    done = converge("-e", "registry_data_dir=/srv/registry-local", *SHARED_DIR)
     assert done.returncode != 0
     # Long messages may be wrapped by the output callback, and land on stdout or stderr.
     output = " ".join((done.stdout + done.stderr).split())
@@ -175,28 +144,18 @@ def test_a_directory_that_is_not_shared_is_refused():
         assert CLUSTER.on(node, "docker", "inspect", "-f", "{{.State.Running}}", "anchorage-registry").stdout.strip() == "true"
 
 
-# The last converge: the shared directory, active-active. HAProxy on both nodes listens on 5000
-# behind the VIP and balances to both registries, which move to 5001.
-LOAD_BALANCED = ["-e", "registry_ha_load_balancer=true", "-e", "registry_port=5001"]
+# A client pulling the sample through the VIP while the load-balanced variant loses a backend or a node.
 PULLING = Cluster(NODES, CLIENT, VIP, repository="lab/sample:1", credentials=CREDS)
-
-
-def answering_nodes(count=20):
-    """Which nodes answered ``count`` requests through the VIP."""
-    # HAProxy passes header names in lower case.
-    script = ("for i in $(seq %d); do curl -s -o /dev/null -D - --max-time 2 http://%s:5000/v2/ | tr -d '\\r'"
-              " | grep -i '^x-anchorage-node:' | cut -d ' ' -f 2; done" % (count, VIP))
-    return CLUSTER.on(CLIENT, "sh", "-c", script).stdout.split()
 
 
 def test_load_balanced_shared_filesystem_variant_serves_from_both_nodes():
     # The same profile on a directory both nodes mount (a bind mount of one host directory,
     # standing in for NFS), with the load balancer: the playbook pushes through the VIP and pulls
     # from every node.
-    done = ansible_playbook("-e", "registry_data_dir=/srv/registry-shared", *(SHARED_DIR + LOAD_BALANCED))
+    done = converge("-e", "registry_data_dir=/srv/registry-shared", *(SHARED_DIR + LOAD_BALANCED))
     assert done.returncode == 0, done.stdout[-3000:]
     CLUSTER.wait_healthy(seconds=60)
-    assert sorted(set(answering_nodes())) == list(NODES)
+    assert sorted(set(CLUSTER.answering())) == list(NODES)
     # One push whose requests HAProxy spreads over both registries: the shared http.secret and
     # storage let either finish an upload the other started.
     CLUSTER.on(CLIENT, "skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", CREDS,
@@ -214,10 +173,10 @@ def test_a_dead_backend_leaves_the_rotation_and_comes_back_without_moving_the_vi
     CLUSTER.stop_registry(master)
     # Within the check's 2 x 250 ms (plus this machine's noise): only the other node answers.
     assert wait_for("only %s answers" % CLUSTER.other(master),
-                    lambda: set(answering_nodes(6)) == {CLUSTER.other(master)}, 5, step=0.1)
+                    lambda: set(CLUSTER.answering(6)) == {CLUSTER.other(master)}, 5, step=0.1)
     assert CLUSTER.holders() == [master], "the VIP moved although HAProxy on %s still balances" % master
     CLUSTER.start_registry(master)
-    assert wait_for("both nodes answer again", lambda: sorted(set(answering_nodes(6))) == list(NODES), 30, step=0.5)
+    assert wait_for("both nodes answer again", lambda: sorted(set(CLUSTER.answering(6))) == list(NODES), 30, step=0.5)
     counts = PULLING.pulled(puller, 60)
     print("\n[failover] dead backend: %d pulls, %d failed requests" % (counts["pulls"], counts["failed"]))
     assert counts["failed"] <= 1, counts

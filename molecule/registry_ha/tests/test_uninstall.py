@@ -4,16 +4,14 @@ Runs after test_failover.py, on the load-balanced variant it leaves (HAProxy on 
 nodes behind the VIP, the registries on 5001). The uninstall playbook limited to the backup node
 (`-l`) takes keepalived and HAProxy off it: check mode first, which changes nothing, then for real,
 then again (0 changed), while the master keeps the VIP and still balances over both registries.
-The converge with test_failover's variables then puts both back on the node, the VIP staying
-where it is, and a run after it changes nothing. Both nodes end as test_failover left them.
+The converge of that variant then puts both back on the node, the VIP staying where it is, and a
+run after it changes nothing. Both nodes end as test_failover left them.
 """
-
-import os
-import subprocess
 
 import pytest
 
-from test_failover import CLUSTER, LOAD_BALANCED, NODES, SHARED_DIR, ansible_playbook, answering_nodes, recap
+from conftest import CLUSTER, LOAD_BALANCED, NODES, SHARED_DIR, converge, playbook
+from lab import recap
 
 # What the two roles wrote on a node; each must be gone after absent.
 ROLE_FILES = [
@@ -30,10 +28,7 @@ PRESENT = ["-e", "registry_data_dir=/srv/registry-shared"] + SHARED_DIR + LOAD_B
 
 
 def uninstall(node, *args):
-    env = dict(os.environ)
-    env.pop("AWS_CA_BUNDLE", None)
-    argv = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "anchorage.registry.uninstall", "-l", node] + list(args)
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env, check=False)
+    done = playbook("anchorage.registry.uninstall", "-l", node, *args, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     return done, recap(done.stdout)[node]
 
@@ -61,7 +56,7 @@ def nodes():
     # restarted is given time to come back before its services are looked at.
     CLUSTER.wait_healthy(seconds=60)
     if any(active_services(node) != ["keepalived", "haproxy"] for node in NODES):
-        done = ansible_playbook(*PRESENT)
+        done = converge(*PRESENT)
         assert done.returncode == 0, done.stdout[-3000:]
         CLUSTER.wait_healthy(seconds=60)
     master = CLUSTER.master()
@@ -93,7 +88,7 @@ def test_absent_takes_keepalived_and_haproxy_off_the_backup_only(nodes):
     # The VIP stays on the master, whose HAProxy still balances over both registries: the
     # backup's registry (not these roles') still runs.
     assert CLUSTER.holders() == [master]
-    assert sorted(set(answering_nodes(10))) == list(NODES)
+    assert sorted(set(CLUSTER.answering(10))) == list(NODES)
     assert active_services(master) == ["keepalived", "haproxy"]
 
 
@@ -106,13 +101,13 @@ def test_a_second_absent_run_changes_nothing_and_the_vip_stays(nodes):
 
 def test_present_again_restores_the_node_without_moving_the_vip(nodes):
     master, backup = nodes
-    done = ansible_playbook(*PRESENT)
+    done = converge(*PRESENT)
     assert done.returncode == 0, done.stdout[-3000:]
     CLUSTER.wait_healthy([backup], seconds=60)
     assert active_services(backup) == ["keepalived", "haproxy"]
     CLUSTER.watch_no_flap(master, 3)
     # The verification through the VIP changes nothing either: skipped to keep the re-run short.
-    again = ansible_playbook(*(PRESENT + ["-e", "registry_ha_verify=false"]))
+    again = converge(*(PRESENT + ["-e", "registry_ha_verify=false"]))
     assert again.returncode == 0, again.stdout[-3000:]
     totals = recap(again.stdout)
     assert all(item["changed"] == 0 for item in totals.values()), totals
