@@ -3,18 +3,34 @@
 
     python3 lab/molecule_failures.py LOG
 
-Molecule frames each action's output (colours, box-drawing characters, lines wrapped at the
-terminal's width). This takes the action that molecule reports as failed and prints its failed
-Ansible tasks (not those a play ignores or rescues on purpose) and pytest's failures.
+Molecule frames each action's output (colours, box-drawing characters, and a line longer than
+the frame cut at the last space that fits, else mid-word, each further part indented by two
+spaces). This takes the action that molecule reports as failed and prints molecule's errors (a
+failed idempotence names its tasks), Ansible's errors, the failed tasks that stopped a host (not
+those a play ignores or rescues on purpose: that host runs on), and pytest's failures.
 """
 
 import re
 import sys
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# The widest line molecule writes inside its frame (80 columns less the frame).
+# The frame's width: molecule's 80 columns (its width when not on a terminal) less "  │ ". The
+# further parts of a cut line are two narrower, after their two-space indent.
 WIDTH = 76
 ACTION = re.compile(r"➜ (\w+): (Executing|Executed: Failed)")
+FRAMED = re.compile(r"\s*│ ?(.*)")
+TASK = re.compile(r"(TASK|RUNNING HANDLER) \[")
+FAILED_TASK = re.compile(r"(fatal|failed): \[([^\]\s]+)")
+# A host's line in a PLAY RECAP: what stopped it counts in unreachable and failed (what a play
+# rescues or ignores does not).
+RECAP_HOST = re.compile(r"(\S+)\s+: ok=\d+ .*\bunreachable=(\d+)\s+failed=(\d+)")
+# Molecule's errors (a failed idempotence lists its tasks after one, "*  => role : task");
+# Ansible's (not "Task failed": the task's fatal line says it again); pytest's failed tests,
+# their exceptions and its last line.
+REPORTED = re.compile(r"CRITICAL |\*  => |\[ERROR\]: (?!Task failed)"
+                      r"|(FAILED|ERROR) \S+\.py\b|E +\w*(Error|Exception)\b|=+ .*\b(failed|error)")
+# Printed lines are cut here: the whole log is beside it.
+LONGEST = 600
 
 
 def failing_section(lines):
@@ -28,29 +44,84 @@ def failing_section(lines):
     return None, []
 
 
-def failures(section):
-    out = []
-    for number, line in enumerate(section):
-        following = section[number + 1] if number + 1 < len(section) else ""
-        if re.match(r"(fatal|failed): ", line) and "...ignoring" not in following:
-            out.append(line + " " + following if not following.startswith(("TASK", "fatal", "failed")) else line)
-        elif re.match(r"(FAILED|ERROR) |E +\w*(Error|Exception)\b|=+ .*\b(failed|error)", line):
-            out.append(line)
-    return out
+def joint(part, width, text):
+    """What joined a framed line ``text`` to the part before it (cut at ``width``): "" or " "; None if it starts a line."""
+    if part is None or not re.match(r"  \S", text):
+        return None
+    if len(part) == width and " " not in part:
+        return ""  # a word longer than the frame, cut
+    # Cut at the last space before the width: the next word did not fit after it.
+    if len(part) < width <= len(part) + 1 + len(text[2:].split(" ", 1)[0]):
+        return " "
+    return None
 
 
 def unwrapped(raw):
-    """The log's lines with molecule's frame taken off and its wrapped lines joined again."""
+    """The log's lines with molecule's frame taken off and its cut lines joined again."""
     lines = []
+    part = width = None
     for line in raw:
-        framed = re.match(r"\s*│ ?(.*)", ANSI.sub("", line.rstrip("\n")))
-        text = framed.group(1) if framed else ANSI.sub("", line.rstrip("\n"))
-        if framed and lines and text.startswith("  ") and text.strip():
-            # A word cut at the frame's width continues without a space.
-            lines[-1] += ("" if len(lines[-1]) >= WIDTH else " ") + text.strip()
-        else:
+        plain = ANSI.sub("", line.rstrip("\n"))
+        framed = FRAMED.match(plain)
+        if not framed:
+            lines.append(plain)
+            part = None
+            continue
+        text = framed.group(1)
+        glue = joint(part, width, text)
+        if glue is None:
             lines.append(text)
+            part, width = text, WIDTH
+        else:
+            lines[-1] += glue + text[2:]
+            part, width = text[2:], WIDTH - 2
     return lines
+
+
+def stopped(section):
+    """The numbers of the failed-task lines that stopped a host: per playbook run, a host's last
+    failed tasks, as many as its PLAY RECAP counts (a task failing on several loop items is one)."""
+    numbers = set()
+    run = []  # (host, task, line number) of the failed-task lines of the current playbook run
+    ended = []
+    task = 0
+    for number, line in enumerate(section):
+        failed = FAILED_TASK.match(line)
+        recap = RECAP_HOST.match(line)
+        if TASK.match(line):
+            task += 1
+        elif failed and section[number + 1:number + 2] != ["...ignoring"]:
+            run.append((failed.group(2), task, number))
+        elif line.startswith("PLAY RECAP"):
+            ended, run = run, []
+        elif recap:
+            mine = [item for item in ended if item[0] == recap.group(1)]
+            last = sorted(set(item[1] for item in mine), reverse=True)[:int(recap.group(2)) + int(recap.group(3))]
+            numbers.update(item[2] for item in mine if item[1] in last)
+    # A run cut short without its recap: every failure it printed.
+    return numbers | set(item[2] for item in run)
+
+
+def result_text(section, number):
+    """The failed task's line, with the result that follows it when it is printed over several lines."""
+    line = section[number]
+    if not line.endswith("=> {"):
+        return line
+    for end in range(number + 1, len(section)):
+        if section[end] == "}":
+            return " ".join([line] + [item.strip() for item in section[number + 1:end + 1]])
+    return line
+
+
+def failures(section):
+    stopping = stopped(section)
+    out = []
+    for number, line in enumerate(section):
+        if number in stopping:
+            out.append(result_text(section, number))
+        elif not FAILED_TASK.match(line) and REPORTED.match(line):
+            out.append(line)
+    return out
 
 
 def main():
@@ -62,7 +133,7 @@ def main():
         return 0
     print("failed action: %s" % action)
     for line in failures(section)[-40:]:
-        print("  " + line)
+        print("  " + (line if len(line) <= LONGEST else line[:LONGEST] + " ..."))
     return 0
 
 
