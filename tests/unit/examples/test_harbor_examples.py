@@ -48,3 +48,10 @@ def test_a_weak_admin_password_fails_the_check_naming_it():
     done = run("seed-003-harbor-single", CHECK, "-e", json.dumps(dict(VAULT, vault_harbor_admin_password="weak-one")))
     assert done.returncode != 0
     assert "harbor_config.harbor_admin_password: must be 8-128 characters" in done.stdout
+
+
+@pytest.mark.parametrize("timeout", [0, 3601])
+def test_a_compose_timeout_out_of_range_fails_the_check_naming_it(timeout):
+    done = run("seed-003-harbor-single", CHECK, "-e", json.dumps(dict(VAULT, harbor_compose_http_timeout=timeout)))
+    assert done.returncode != 0
+    assert "harbor_compose_http_timeout: %d is outside 1-3600 seconds" % timeout in done.stdout
