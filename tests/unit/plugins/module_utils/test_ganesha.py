@@ -11,7 +11,10 @@ where a registry node reads and writes the export with a userspace NFS client.
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import yaml
 
 from ansible_collections.anchorage.registry.plugins.module_utils._ganesha import HEADER, check, client_errors, render
 from ansible_collections.anchorage.registry.plugins.modules import ganesha_config
@@ -145,3 +148,11 @@ def test_the_argument_spec_refuses_an_unknown_squash(run_module, tmp_path):
     path = tmp_path / "ganesha.conf"
     result = run_module(ganesha_config, _args(path, exports=[dict(EXPORT, squash="no_squash")]))
     assert result["failed"] and "squash" in result["msg"] and not path.exists()
+
+
+def test_the_role_removes_only_files_that_start_with_this_header():
+    # roles/nfs_server removes ganesha_config's file on absent only when it starts with the role's copy of the header.
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "nfs_server", "vars", "main.yml")
+    with open(path) as handle:
+        header = yaml.safe_load(handle)["__nfs_server_config_header"]
+    assert HEADER.startswith(header) and len(header) > len("# Managed by anchorage.registry")
