@@ -21,14 +21,12 @@ import shutil
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
 
-from ansible.module_utils.urls import open_url
-
 from ansible_collections.anchorage.registry.plugins.module_utils._distribution import (
     STORAGE_DRIVERS,
     storage_with_defaults,
 )
+from ansible_collections.anchorage.registry.plugins.module_utils._http import Opener
 from ansible_collections.anchorage.registry.plugins.module_utils._oci import (
-    USER_AGENT,
     Registry,
     VerifyError,
     build_image,
@@ -78,8 +76,7 @@ def anonymous_status(params):
     (401 where authentication is required, whether Basic or Bearer token)."""
     url = params["url"].rstrip("/") + "/v2/"
     try:
-        response = open_url(url, method="GET", timeout=params["timeout"], validate_certs=params["validate_certs"],
-                            ca_path=params["ca_path"], http_agent=USER_AGENT, use_netrc=False)
+        response = Opener(params["validate_certs"], params["ca_path"]).open("GET", url, timeout=params["timeout"])
     except HTTPError as exc:
         return exc.code
     except (URLError, OSError, ValueError) as exc:
