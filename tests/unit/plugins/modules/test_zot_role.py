@@ -207,15 +207,7 @@ def rendered_objects(directory):
     return objects
 
 
-def tree(directory):
-    found = {}
-    for name in sorted(os.listdir(directory)):
-        with open(os.path.join(directory, name), encoding="utf-8") as handle:
-            found[name] = handle.read()
-    return found
-
-
-def test_seed_001_for_argo_cd_renders_the_objects_it_would_apply_and_a_rerun_leaves_git_clean(apiserver, tmp_path):
+def test_seed_001_for_argo_cd_renders_the_objects_it_would_apply_and_a_rerun_leaves_git_clean(apiserver, tmp_path, tree):
     out = str(tmp_path / "gitops" / "zot")
     code, output = play(apiserver, ["zot-seed-001", "zot-seed-001-gitops"], zot_render_dir=out)
     assert code == 0, failure(output)
@@ -285,7 +277,7 @@ def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_pa
     assert stats(output)["changed"] == 0 and hash_key() == first
 
 
-def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path):
+def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path, tree):
     out, sealed = tmp_path / "out", tmp_path / "sealed"
     extra = {"zot_cluster": True, "zot_replicas": 3, "zot_render_dir": str(out)}
     # none: no Secret would keep the key, so the run refuses before anything is written.
@@ -299,11 +291,11 @@ def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path):
     extra.update(zot_render_secrets="separate", zot_render_secrets_dir=str(sealed))
     code, output = play(apiserver, "zot-seed-000", **extra)
     assert code == 0, failure(output)
-    rendered = tree(str(out))
+    rendered = tree(out)
     key = json.loads(base64.b64decode(yaml.safe_load((sealed / "secret-zot.yaml").read_text())["data"]["config.json"]))
     (sealed / "secret-zot.yaml").unlink()
     code, output = play(apiserver, "zot-seed-000", **extra)
-    assert code != 0 and tree(str(out)) == rendered and not (sealed / "secret-zot.yaml").exists()
+    assert code != 0 and tree(out) == rendered and not (sealed / "secret-zot.yaml").exists()
     task, msg = failure(output)
     assert task == ROLE_TASK + "Check that a rendered cluster's hash key is still there"
     assert msg.startswith("zot_cluster_hash_key: %s no longer holds the cluster's hash key, but %s shows" % (
@@ -311,7 +303,7 @@ def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path):
     # Given back, the same key is rendered again.
     code, output = play(apiserver, "zot-seed-000", zot_cluster_hash_key=key["cluster"]["hashKey"], **extra)
     assert code == 0, failure(output)
-    assert tree(str(out)) == rendered and key["cluster"]["hashKey"] not in json.dumps(output)
+    assert tree(out) == rendered and key["cluster"]["hashKey"] not in json.dumps(output)
     assert (sealed / "secret-zot.yaml").exists() and list(apiserver.api) == []
 
 
@@ -520,7 +512,7 @@ def test_absent_deletes_the_traefik_settings_in_kube_system_and_leaves_other_dep
     assert names(apiserver, "deployments") == ["other"] and "kube-system" in names(apiserver, "namespaces")
 
 
-def test_absent_in_render_mode_removes_the_files_and_the_kustomization_lists_what_stays(apiserver, tmp_path):
+def test_absent_in_render_mode_removes_the_files_and_the_kustomization_lists_what_stays(apiserver, tmp_path, tree):
     out = str(tmp_path / "gitops" / "zot")
     inventories = ["zot-seed-001", "zot-seed-001-gitops"]
     code, output = play(apiserver, inventories, zot_render_dir=out, zot_persistence=True)
