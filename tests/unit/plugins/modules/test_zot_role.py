@@ -280,13 +280,14 @@ def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_pa
 def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path, tree):
     out, sealed = tmp_path / "out", tmp_path / "sealed"
     extra = {"zot_cluster": True, "zot_replicas": 3, "zot_render_dir": str(out)}
-    # none: no Secret would keep the key, so the run refuses before anything is written.
-    code, output = play(apiserver, "zot-seed-000", **extra)
-    assert code != 0 and not out.exists()
-    assert failure(output) == (ROLE_TASK + "Check that render mode keeps the cluster's hash key", (
-        "zot_cluster_hash_key: the cluster's hash key is kept in the Secret zot with config.json, and zot_render_secrets "
-        "none writes no Secret, so the next run could not keep it: set zot_render_secrets to separate (to seal it apart) "
-        "or plain"))
+    # none: config.json, with the key, goes in a Secret none never writes, given key or not, so the run
+    # refuses before anything is written.
+    for given in ({}, {"zot_cluster_hash_key": "0123456789abcdef"}):
+        code, output = play(apiserver, "zot-seed-000", **dict(extra, **given))
+        assert code != 0 and not out.exists()
+        assert failure(output) == (ROLE_TASK + "Check that render mode writes the Secret holding the cluster's config.json", (
+            "zot_render_secrets: none writes no Secret, but zot_cluster puts config.json, with the cluster's hash key, "
+            "in the Secret zot: set zot_render_secrets to separate (to seal it apart) or plain"))
     # separate, then the Secret sealed and its plain file removed: a new key would re-shard the cluster.
     extra.update(zot_render_secrets="separate", zot_render_secrets_dir=str(sealed))
     code, output = play(apiserver, "zot-seed-000", **extra)
