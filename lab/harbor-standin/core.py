@@ -4,6 +4,7 @@
 - GET /api/v2.0/health: {"status": "healthy"|"unhealthy", "components": [{"name", "status", "error"}]},
   each component really checked: the database with a query through psql (with the password
   prepare gave), Redis with PING, the registry with GET /.
+- At start, the version of the images in schema_migrations (Harbor's core migrates its schema then).
 - The local users in PostgreSQL (table harbor_user): at start, admin (user 1) gets
   HARBOR_ADMIN_PASSWORD only while it has no password yet (core's updateInitPassword), so
   harbor.yml's password counts at the first start only. GET /api/v2.0/users/current and
@@ -52,7 +53,7 @@ def database():
     psql("select 1;")
 
 
-# Only hex strings reach psql's \set lines: nothing to quote.
+# Only hex strings and the version (v2.16.0) reach psql's \set lines: nothing to quote.
 def digest(password, salt):
     return hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), 4096, 16).hex()
 
@@ -61,6 +62,9 @@ def init_users():
     psql("CREATE TABLE IF NOT EXISTS harbor_user (user_id int PRIMARY KEY, username text UNIQUE, salt text NOT NULL,"
          " password text NOT NULL);"
          "INSERT INTO harbor_user VALUES (1, 'admin', '', '') ON CONFLICT DO NOTHING;")
+    # Harbor's core migrates the schema at start (schema_migrations); the stand-in records its version there.
+    psql("CREATE TABLE IF NOT EXISTS schema_migrations (version text NOT NULL); DELETE FROM schema_migrations;"
+         "INSERT INTO schema_migrations VALUES (:'version');", version=ENV["HARBOR_VERSION"])
     salt = secrets.token_hex(16)
     # core's updateInitPassword: only while admin has no password (no salt) yet.
     psql("UPDATE harbor_user SET salt = :'salt', password = :'pw' WHERE user_id = 1 AND salt = '';",

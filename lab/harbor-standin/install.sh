@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
-[ -f harbor.v2.16.0.tar.gz ] && docker load -i harbor.v2.16.0.tar.gz
+VERSION=v2.16.0  # the builder writes each version's
+[ -f harbor.$VERSION.tar.gz ] && docker load -i harbor.$VERSION.tar.gz
 ./prepare "$@"
 "${compose[@]}" down -v
 "${compose[@]}" up -d

@@ -10,6 +10,7 @@ it writes the files of the lab's stand-in images only. It also appends one line 
 common/standin-prepare-runs.log, the marker the molecule scenario counts.
 """
 
+import argparse
 import datetime
 import os
 import secrets
@@ -21,6 +22,16 @@ import yaml
 CONFIG = "/config"
 COMPOSE = "/compose_location"
 VERSION = os.environ.get("HARBOR_VERSION", "v2.16.0")
+# The harbor.yml version this image writes, and the older ones its migrate converts from.
+CONFIG_VERSION = os.environ.get("HARBOR_CONFIG_VERSION", "2.15.0")
+CONFIG_VERSIONS = ("2.12.0", "2.13.0", "2.14.0", "2.15.0")
+# The top-level keys of Harbor's harbor.yml.tmpl: migrate keeps these only.
+SECTIONS = (
+    "hostname", "http", "https", "ip_family", "internal_tls", "external_url", "harbor_admin_password",
+    "database", "data_volume", "storage_service", "trivy", "jobservice", "notification", "log", "_version",
+    "external_database", "redis", "external_redis", "uaa", "proxy", "metric", "trace", "upload_purging",
+    "cache", "core",
+)
 # Harbor's compose file passes every setting with env_file; Docker then copies the values
 # (passwords too) into containerd's config.json, mode 0644 (under /run/containerd, 0700). The
 # stand-in passes the passwords in a mounted file (password.env, read at start) instead, so they
@@ -108,7 +119,41 @@ def compose(data, http_port):
                           sort_keys=False)
 
 
-def main():
+def hostfs(path):
+    return os.path.join("/hostfs", path.lstrip("/"))
+
+
+def migrate(argv):
+    parser = argparse.ArgumentParser(prog="migrate")
+    parser.add_argument("-i", "--input", required=True)
+    parser.add_argument("-o", "--output", default="")
+    parser.add_argument("-t", "--target", default=CONFIG_VERSION)
+    args = parser.parse_args(argv)
+    known = CONFIG_VERSIONS[:CONFIG_VERSIONS.index(CONFIG_VERSION) + 1]
+    if args.target not in known:
+        fail("migrate: target version %s not supported (%s)" % (args.target, ", ".join(known)))
+    try:
+        with open(hostfs(args.input)) as handle:
+            data = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as error:
+        fail("migrate: cannot read %s: %s" % (args.input, error))
+    source = str((data or {}).get("_version", ""))
+    if source not in known or known.index(source) > known.index(args.target):
+        fail("migrate: the version %r of %s not supported (%s up to the target)" % (source, args.input, ", ".join(known)))
+    if source == args.target:
+        print("Version of input harbor.yml is identical to target %s, no need to upgrade" % source)
+        return
+    for step in known[known.index(source) + 1:known.index(args.target) + 1]:
+        print("migrating to version %s" % step)
+    data = dict((key, value) for key, value in data.items() if key in SECTIONS)
+    data["_version"] = args.target
+    output = args.output or args.input
+    with open(hostfs(output), "w") as handle:
+        yaml.safe_dump(data, handle, sort_keys=False)
+    print("Written new values to %s" % output)
+
+
+def prepare():
     data = read_input()
     http_port = int((data.get("http") or {}).get("port", 80))
     db_password = str(data["database"]["password"])
@@ -124,7 +169,7 @@ def main():
         "POSTGRESQL_HOST": "postgresql", "POSTGRESQL_PORT": "5432", "POSTGRESQL_USERNAME": "postgres",
         "POSTGRESQL_DATABASE": "registry",
         "REGISTRY_URL": "http://registry:5000", "REDIS_HOST": "redis", "REDIS_PORT": "6379",
-        "LOG_LEVEL": (data.get("log") or {}).get("level", "info"),
+        "LOG_LEVEL": (data.get("log") or {}).get("level", "info"), "HARBOR_VERSION": VERSION,
     }))
     write(CONFIG + "/registry/env", env_file({"REGISTRY_HTTP_SECRET": secrets.token_hex(8)}))
     write(CONFIG + "/registry/config.yml", yaml.safe_dump({
@@ -141,8 +186,18 @@ def main():
     if not os.path.exists("/data/secret/keys/secretkey"):
         write("/data/secret/keys/secretkey", secrets.token_hex(8))
     with open(COMPOSE + "/common/standin-prepare-runs.log", "a") as marker:
-        marker.write("%s %s\n" % (datetime.datetime.utcnow().isoformat(), " ".join(sys.argv[1:])))
+        marker.write("%s %s\n" % (datetime.datetime.utcnow().isoformat(), " ".join(sys.argv[2:])))
     print("prepare (lab stand-in): wrote docker-compose.yml and common/config")
+
+
+def main():
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "migrate":
+        migrate(sys.argv[2:])
+    elif command == "prepare":
+        prepare()
+    else:
+        fail("unknown command %r: prepare or migrate" % command)
 
 
 if __name__ == "__main__":
