@@ -114,14 +114,23 @@ def others_warnings(doc, owned):
 
 
 def merge(doc, wanted, state):
-    """(new registries.yaml dict, new state, ["section.key" taken over from another writer])."""
+    """(new registries.yaml dict, new state, ["section.key" taken over from another writer]).
+
+    The state's ``sections`` lists the sections we added to the file, while we own an entry in
+    them: one we emptied goes with our last entry, where another writer's (even empty) stays.
+    """
     new_doc = dict(doc)
-    new_state = {}
+    new_state = {"sections": []}
     taken = []
     for section in SECTIONS:
         merged, owned, took = merge_map(doc.get(section, {}), wanted[section], state.get(section, []))
-        if merged or section in doc:
+        created = section not in doc or section in state.get("sections", [])
+        if merged or (section in doc and not created):
             new_doc[section] = merged
+        else:
+            new_doc.pop(section, None)
+        if owned and created:
+            new_state["sections"].append(section)
         new_state[section] = owned
         taken.extend(join_path(section, key) for key in took)
     return new_doc, new_state, taken

@@ -70,14 +70,14 @@ def test_merge_render_round_trip_keeps_other_writers():
     wanted = {"mirrors": {"*": {"endpoint": ["https://reg:5000"]}},
               "configs": {"reg:5000": {"auth": {"username": "u", "password": "p"}}}}
     new_doc, state, taken = merge(doc, wanted, {})
-    assert state == {"mirrors": ["*"], "configs": ["reg:5000"]} and taken == []
+    assert state == {"mirrors": ["*"], "configs": ["reg:5000"], "sections": []} and taken == []
     text = render(new_doc, "/etc/rancher/k3s/registries.yaml")
     assert text.startswith("# k3s / RKE2 private registries. anchorage.registry owns the entries listed in\n"
                            "# /etc/rancher/k3s/.registries.yaml.anchorage-owned.json and keeps every other entry.\n")
     assert "'*':" in text  # the wildcard must be quoted to be YAML
     assert yaml.safe_load(text) == new_doc
     removed, state, _taken = merge(new_doc, {"mirrors": {}, "configs": {}}, state)
-    assert removed == doc and state == {"mirrors": [], "configs": []}
+    assert removed == doc and state == {"mirrors": [], "configs": [], "sections": []}
 
 
 def test_others_entries_get_warnings_ours_do_not():
@@ -90,3 +90,17 @@ def test_secrets_lists_every_credential():
     configs = {"a": {"auth": {"username": "u", "password": "p1"}}, "b": {"auth": {"auth": "dTpw"}},
                "c": {"auth": {"identity_token": "tok"}}, "d": {"tls": {"ca_file": "/x"}}}
     assert secrets(configs) == ["p1", "dTpw", "tok"]
+
+
+def test_a_section_it_created_goes_once_emptied_and_another_writers_stays():
+    theirs = parse("mirrors:\n  gcr.io:\n    endpoint: [https://other.example]\n", "/r.yaml")
+    wanted = {"mirrors": {"docker.io": {"endpoint": ["http://reg:5000"]}},
+              "configs": {"reg:5000": {"tls": {"insecure_skip_verify": True}}}}
+    new_doc, state, _taken = merge(theirs, wanted, {})
+    removed, emptied, _taken = merge(new_doc, {"mirrors": {}, "configs": {}}, state)
+    assert removed == theirs
+    assert state.get("sections") == ["configs"]  # mirrors was there before us
+    assert emptied == {"mirrors": [], "configs": [], "sections": []}
+    # An empty section another writer put there is theirs, and stays.
+    kept, _state, _taken = merge({"configs": {}}, {"mirrors": {}, "configs": {}}, {})
+    assert kept == {"configs": {}}

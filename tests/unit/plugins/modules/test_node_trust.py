@@ -170,7 +170,7 @@ def test_absent_removes_what_it_created_and_leaves_other_writers_files_without_o
     assert json.loads(after["etc/docker/daemon.json"]) == {"log-level": "info", "insecure-registries": ["other.example:5000"],
                                                            "registry-mirrors": []}
     assert yaml.safe_load(after["etc/rancher/k3s/registries.yaml"]) == {
-        "mirrors": {"gcr.io": {"endpoint": ["https://other.example"]}}, "configs": {}}
+        "mirrors": {"gcr.io": {"endpoint": ["https://other.example"]}}}
     assert after["etc/containerd/config.toml"].startswith("# the image's\n")
     again = run_module(node_trust, args(root, ca_pem, state="absent"), diff=True)
     assert again["changed"] is False and again["removed_directories"] == [] and tree(root) == after
