@@ -7,7 +7,7 @@
 
 """Harbor's v2.0 REST API: the shared connection options, one client, and one run for every object.
 
-The client is ansible-core's ``urls`` (``_http.Opener``), so targets need no HTTP library. Every object
+The client is the standard library's (``_http.Opener``), so targets need no HTTP library. Every object
 module (``harbor_project``, ``harbor_registry``...) is an :class:`ApiObject`: it checks its
 options, finds its object by name with a constant number of requests however many objects
 Harbor holds, and says how to create, change and delete it. :func:`run` does the rest the same
@@ -26,7 +26,6 @@ from ansible_collections.anchorage.registry.plugins.module_utils._checks import 
 from ansible_collections.anchorage.registry.plugins.module_utils._http import Opener
 
 API_PATH = "/api/v2.0"
-USER_AGENT = "anchorage.registry-harbor"
 # What Harbor itself answers in place of a stored secret (registry credentials).
 MASK = "*****"
 
@@ -107,7 +106,7 @@ class HarborClient(object):
         credentials = ("%s:%s" % (username, password)).encode("utf-8")
         # Sent with the first request: Harbor answers 401 without a challenge to retry on.
         self.authorization = "Basic " + base64.b64encode(credentials).decode("ascii")
-        self.opener = Opener(validate_certs, ca_path)
+        self.opener = Opener(validate_certs, ca_path, follow_redirects="none")
         self.timeout = timeout
         self.calls = []
 
@@ -128,10 +127,7 @@ class HarborClient(object):
         where = "%s %s%s" % (method, API_PATH, path)
         try:
             try:
-                response = self.opener.open(
-                    method, self.base + target, data=data, headers=sent, timeout=self.timeout, http_agent=USER_AGENT,
-                    follow_redirects="none", use_netrc=False,
-                )
+                response = self.opener.open(method, self.base + target, data=data, headers=sent, timeout=self.timeout)
                 status, answer_headers, raw = response.status, response.headers, response.read()
             except HTTPError as exc:
                 status, answer_headers, raw = exc.code, exc.headers, exc.read() if exc.fp else b""

@@ -36,6 +36,7 @@ from ansible_collections.anchorage.registry.plugins.module_utils._etc_hosts impo
 from ansible_collections.anchorage.registry.plugins.module_utils._k3s import SECTIONS, EmbeddedRegistry, K3sRegistries, shared_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import MARKER, mode_args
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import credential_secrets, plan
+from ansible_collections.anchorage.registry.plugins.module_utils._role_input import range_errors
 
 K3S_UNITS = ("k3s", "k3s-agent")
 RKE2_UNITS = ("rke2-server", "rke2-agent")
@@ -321,6 +322,19 @@ def batch_size(share, count):
     if percent:
         return max(1, count * int(number) // 100)
     return int(number)
+
+
+def input_errors(values):
+    """``{variable: [values]}`` of the role's own numbers (``node_trust_wait_timeout``,
+    ``node_trust_restart_batch``) -> one message per bad value, each once."""
+    errors = range_errors([{"name": "node_trust_wait_timeout", "value": value, "low": 1, "high": 3600, "unit": "seconds"}
+                           for value in values.get("node_trust_wait_timeout", [])])
+    for share in values.get("node_trust_restart_batch", []):
+        try:
+            batch_size(share, 1)
+        except ValueError as exc:
+            errors.append(str(exc))
+    return list(dict.fromkeys(errors))
 
 
 def batches(results_by_host, share, runtimes):

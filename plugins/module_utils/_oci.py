@@ -46,7 +46,6 @@ MANIFEST_ACCEPT = ", ".join([MANIFEST_TYPE, DOCKER_MANIFEST_TYPE])
 LIST_PAGES = 100
 LAYER_FILE = "anchorage-verify.txt"
 LAYER_TEXT = b"anchorage.registry: this image only checks that a registry stores and serves content.\n"
-USER_AGENT = "anchorage.registry-verify"
 
 # The connection options of the modules in the registry_api action group (doc fragment registry_api).
 REGISTRY_API_SPEC = dict(
@@ -190,10 +189,7 @@ class Registry(object):
         successful answer's body is the open response, for the caller to read and close."""
         headers = dict(headers or {}, **({"Authorization": self.authorization} if self.authorization else {}))
         try:
-            response = self.opener.open(
-                method, url, data=data, headers=headers, timeout=self.timeout, http_agent=USER_AGENT,
-                follow_redirects="safe", unredirected_headers=["Authorization"], use_netrc=False, decompress=False,
-            )
+            response = self.opener.open(method, url, data=data, headers=headers, timeout=self.timeout)
         except HTTPError as exc:
             return exc.code, exc.headers, exc.read() if exc.fp else b""
         return response.status, response.headers, response if stream else response.read()

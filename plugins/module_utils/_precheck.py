@@ -20,12 +20,11 @@ import ipaddress
 import os
 import re
 import socket
-import tempfile
 import time
 from urllib.error import HTTPError
 
-from ansible.module_utils.urls import open_url
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import port_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._http import Opener
 
 WILDCARDS = ("", "0.0.0.0", "::")
 _LISTEN = "0A"
@@ -192,19 +191,11 @@ def probe_names(names):
     return resolved
 
 
-def probe_registry(url, ca, timeout, tmpdir):
-    """GET ``url``/v2/ trusting only ``ca`` (PEM text; empty: the system store): ``{url, status, error}``.
-
-    The CA goes to a file in ``tmpdir`` (the module's own, removed after the run): open_url reads a file.
-    """
+def probe_registry(url, ca, timeout):
+    """GET ``url``/v2/ trusting only ``ca`` (PEM text; empty: the system store): ``{url, status, error}``."""
     target = url.rstrip("/") + "/v2/"
-    ca_path = None
-    if ca:
-        with tempfile.NamedTemporaryFile("w", suffix=".crt", dir=tmpdir, delete=False) as handle:
-            handle.write(ca)
-        ca_path = handle.name
     try:
-        response = open_url(target, timeout=timeout, ca_path=ca_path, follow_redirects="none", use_proxy=False)
+        response = Opener(ca_data=ca or None, follow_redirects="none", use_proxy=False).open("GET", target, timeout=timeout)
         return {"url": target, "status": response.status, "error": None}
     except HTTPError as error:
         return {"url": target, "status": error.code, "error": None}
@@ -223,7 +214,7 @@ def probe(module, params):
         "time": time.time(),
         "versions": probe_versions(module),
         "names": probe_names(params["names"]),
-        "registries": [probe_registry(item["url"], item.get("ca") or "", params["timeout"], module.tmpdir)
+        "registries": [probe_registry(item["url"], item.get("ca") or "", params["timeout"])
                        for item in params["registries"]],
     }
 

@@ -21,14 +21,12 @@ import shutil
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlparse
 
-from ansible.module_utils.urls import open_url
-
 from ansible_collections.anchorage.registry.plugins.module_utils._distribution import (
     STORAGE_DRIVERS,
     storage_with_defaults,
 )
+from ansible_collections.anchorage.registry.plugins.module_utils._http import Opener
 from ansible_collections.anchorage.registry.plugins.module_utils._oci import (
-    USER_AGENT,
     Registry,
     VerifyError,
     build_image,
@@ -78,8 +76,7 @@ def anonymous_status(params):
     (401 where authentication is required, whether Basic or Bearer token)."""
     url = params["url"].rstrip("/") + "/v2/"
     try:
-        response = open_url(url, method="GET", timeout=params["timeout"], validate_certs=params["validate_certs"],
-                            ca_path=params["ca_path"], http_agent=USER_AGENT, use_netrc=False)
+        response = Opener(params["validate_certs"], params["ca_path"]).open("GET", url, timeout=params["timeout"])
     except HTTPError as exc:
         return exc.code
     except (URLError, OSError, ValueError) as exc:
@@ -199,7 +196,8 @@ def plan(registries, nodes):
 
     ``registries``: rows to check, each ``{name, endpoints, auth, storage, proxy, repository}``
     (``endpoints``: the ``host:port`` names nodes may use; ``proxy``: a cache's remote URL).
-    ``nodes``: ``{name, registries (node_trust_registries), runtimes}``.
+    ``nodes``: ``{name, registries (node_trust_registries), runtimes, docker_config}``
+    (``docker_config``: false when node_trust writes no Docker login, ``node_trust_docker_config_json: ""``).
 
     Returns ``{"rows": {name: {"mirrors": [...], "nodes": [...]}}, "caches": {name: the upstream's
     repository, or None when the upstream is not deployed here}, "pulls": {node: [...]}, "notes":
@@ -239,13 +237,18 @@ def plan(registries, nodes):
                 node_notes.append("%s: no Docker or containerd to pull with (k3s and RKE2 are not pulled "
                                   "here)" % entry["host"])
                 continue
-            if runtime == "docker" and entry.get("username"):
-                node_notes.append("%s: Docker pulls it only after a docker login" % entry["host"])
+            # node_trust logs Docker in to a registry with a username, in the config.json the pull
+            # reads (docker_config); the daemon sends no credentials to a mirror.
+            docker_login = runtime == "docker" and entry.get("username")
+            if docker_login and not node.get("docker_config", True):
+                node_notes.append("%s: Docker is not logged in to it (node_trust_docker_config_json is empty)" % entry["host"])
                 continue
             ways = [("direct", entry["host"])] + [("mirror of " + name, name) for name in mirrors
-                                                  if runtime == "containerd" or name == "docker.io"]
+                                                  if runtime == "containerd" or (name == "docker.io" and not docker_login)]
             node_notes.extend("%s: Docker mirrors docker.io only, not %s" % (entry["host"], name)
                               for name in mirrors if runtime == "docker" and name != "docker.io")
+            if docker_login and "docker.io" in mirrors:
+                node_notes.append("%s: Docker sends no credentials to a mirror: docker.io is not pulled through it" % entry["host"])
             for how, prefix in ways:
                 node_pulls.append({"registry": row["name"], "image": "%s/%s:latest" % (prefix, repository),
                                    "runtime": runtime, "how": how})

@@ -22,7 +22,7 @@ description:
     is removed afterwards, and so are the package files apt needed (the index stays, for the next run).
   - In check mode, apt only simulates the installation, and RV(debs) says which package files it needs, so that they,
     and only they, can be copied to O(repository) before the real run (the C(anchorage.registry.bundle) role's
-    C(install) entry point does that).
+    C(install) entry point sends them in one archive).
   - When every package of O(names) is installed already, nothing is read and nothing changes.
 extends_documentation_fragment:
   - anchorage.registry.attributes
@@ -72,12 +72,18 @@ EXAMPLES = r"""
   changed_when: false
   register: plan
 
-- name: Copy them
-  ansible.builtin.copy:
-    src: /srv/anchorage-bundle/packages/amd64/{{ item.file }}
-    dest: /var/cache/anchorage-bundle/{{ item.file }}
+# One transfer: a tar of them, made on the controller.
+- name: Put them into one archive on the controller
+  ansible.builtin.command:
+    argv: "{{ ['tar', '-c', '-f', '/tmp/debs.tar', '-C', '/srv/anchorage-bundle/packages/amd64'] + plan.debs | map(attribute='file') | list }}"
+  delegate_to: localhost
+  changed_when: false
+
+- name: Unpack it on the host
+  ansible.builtin.unarchive:
+    src: /tmp/debs.tar
+    dest: /var/cache/anchorage-bundle
     mode: "0644"
-  loop: "{{ plan.debs }}"
 
 - name: Install Docker and keepalived from them
   anchorage.registry.bundle_install:

@@ -11,12 +11,14 @@
 ``htpasswd_distribution`` the same with htpasswd auth, the file written by ``_htpasswd``.
 ``free_port``    a TCP port free on 127.0.0.1.
 ``apache_verifies`` ``(path, user, password) -> bool``: Apache's own ``htpasswd -vb`` check.
+``tree``         ``(directory) -> {relative path: text}`` of every path under it (None for a directory).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pathlib
 import socket
 import subprocess
 import time
@@ -59,6 +61,18 @@ def apache_verifies():
         return done.returncode == 0
 
     return check
+
+
+@pytest.fixture
+def tree():
+    """What a module or role wrote, to compare before and after a run (a rerun must change no byte)."""
+
+    def read(directory):
+        root = pathlib.Path(directory)
+        return dict((str(path.relative_to(root)), None if path.is_dir() else path.read_text())
+                    for path in sorted(root.rglob("*")))
+
+    return read
 
 
 @pytest.fixture

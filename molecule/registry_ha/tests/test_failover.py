@@ -9,11 +9,12 @@ other node through the VIP; the times are printed and bounded.
 The tests run in file order and share the lab: each leaves both nodes healthy.
 """
 
+import base64
 import json
 
 import pytest
 
-from conftest import CLIENT, CLUSTER, CREDS, LOAD_BALANCED, NODES, SHARED_DIR, VIP, converge
+from conftest import CLIENT, CLUSTER, CREDS, LOAD_BALANCED, NODES, SHARED_DIR, VIP, converge, playbook
 from lab import Cluster, recap, run, wait_for
 
 IMAGE = "docker://%s:5000/lab/sample:1" % VIP
@@ -83,13 +84,26 @@ def test_push_and_pull_through_the_vip():
 
 
 def test_node_trust_points_the_client_at_the_vip():
-    # node_trust told the client's Docker engine that the VIP serves plain HTTP.
+    # node_trust told the client's Docker engine that the VIP serves plain HTTP, and logged it in.
     daemon = json.loads(CLUSTER.on(CLIENT, "cat", "/etc/docker/daemon.json").stdout)
     assert "%s:5000" % VIP in daemon["insecure-registries"]
-    user, password = CREDS.split(":")
-    run(["docker", "exec", "-i", CLIENT, "docker", "login", "-u", user, "--password-stdin", "%s:5000" % VIP], input=password)
+    logins = json.loads(CLUSTER.on(CLIENT, "cat", "/root/.docker/config.json").stdout)["auths"]
+    assert base64.b64decode(logins["%s:5000" % VIP]["auth"]).decode() == CREDS
     CLUSTER.on(CLIENT, "docker", "pull", "%s:5000/lab/sample:1" % VIP, timeout=180)
     CLUSTER.on(CLIENT, "docker", "rmi", "%s:5000/lab/sample:1" % VIP)
+
+
+def test_the_verify_playbook_checks_both_nodes_the_vip_and_the_client():
+    done = playbook("anchorage.registry.verify")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    # The summary table: its header, then one row per registry.
+    rows = [line.strip().strip('",').strip() for line in done.stdout.splitlines() if " | " in line]
+    assert [row.split("|")[0].strip() for row in rows[1:]] == ["ha-reg1", "ha-reg2", "VIP of ha-reg1, ha-reg2"], rows
+    assert all(row.endswith("| ok") for row in rows[1:]), rows
+    assert "ha-client" in rows[-1]
+    # The client's Docker pulled from the VIP (logged in), and nothing of the test image is left there.
+    assert "docker pull %s:5000/anchorage/verify-ha:latest (direct)" % VIP in done.stdout
+    assert "anchorage/verify-ha" not in CLUSTER.on(CLIENT, "docker", "images", "--format", "{{.Repository}}").stdout
 
 
 @pytest.mark.parametrize("kind, failure", [

@@ -9,9 +9,9 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.anchorage.registry.plugins.filter.node_trust_batch_errors import node_trust_batch_errors
+from ansible_collections.anchorage.registry.plugins.filter.node_trust_input_errors import FilterModule as InputErrorsFilter
 from ansible_collections.anchorage.registry.plugins.filter.node_trust_batches import FilterModule, node_trust_batches
-from ansible_collections.anchorage.registry.plugins.module_utils._node_trust import batch_size, batches, units_to_apply
+from ansible_collections.anchorage.registry.plugins.module_utils._node_trust import batch_size, batches, input_errors, units_to_apply
 
 
 def test_batch_size_is_a_number_or_a_share_of_at_least_one_node():
@@ -50,6 +50,14 @@ def test_the_filter_names_the_variable():
         node_trust_batches({}, "0%", [])
 
 
-def test_the_check_filter_returns_the_message_instead_of_raising():
-    assert node_trust_batch_errors("25%") == [] and node_trust_batch_errors(2) == []
-    assert node_trust_batch_errors("0")[0].startswith("node_trust_restart_batch: '0' is neither")
+def test_the_input_check_gives_one_message_per_bad_value_of_any_host():
+    assert InputErrorsFilter().filters() == {"node_trust_input_errors": input_errors}
+    assert input_errors({"node_trust_wait_timeout": [300, "60"], "node_trust_restart_batch": ["25%", 2]}) == []
+    errors = input_errors({"node_trust_wait_timeout": [300, 0, 7200], "node_trust_restart_batch": ["0", "25%", "0"]})
+    assert errors == ["node_trust_wait_timeout: 0 is outside 1-3600 seconds",
+                      "node_trust_wait_timeout: 7200 is outside 1-3600 seconds",
+                      "node_trust_restart_batch: '0' is neither a number of nodes (1 or more) nor a share of them "
+                      "from 1% to 100% (e.g. 25%)"]
+    assert input_errors({}) == []
+
+

@@ -90,7 +90,7 @@ def test_disk_of_a_directory_not_created_yet_is_its_parents():
     assert disk["checked"] == "/tmp" and 0 < disk["free_bytes"] <= disk["total_bytes"]
 
 
-def test_a_real_registry_answering_and_one_refusing_connections(tmp_path):
+def test_a_real_registry_answering_and_one_refusing_connections():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(401 if self.path == "/v2/" else 404)
@@ -104,12 +104,12 @@ def test_a_real_registry_answering_and_one_refusing_connections(tmp_path):
     thread.start()
     try:
         url = "http://127.0.0.1:%d" % server.server_address[1]
-        assert _precheck.probe_registry(url, "", 5, str(tmp_path)) == {"url": url + "/v2/", "status": 401, "error": None}
+        assert _precheck.probe_registry(url, "", 5) == {"url": url + "/v2/", "status": 401, "error": None}
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
-    refused = _precheck.probe_registry(url, "", 5, str(tmp_path))
+    refused = _precheck.probe_registry(url, "", 5)
     assert refused["status"] is None and "refused" in refused["error"].lower()
 
 

@@ -72,13 +72,14 @@ def test_rows_tls_and_filesystem_below_the_mount():
 def test_plan_pulls_by_runtime():
     planned = plan(lab_rows(), NODES)
     assert planned["digest"] == DIGEST and planned["caches"] == {"cache": "anchorage/verify"}
-    # Docker: no credentials for the VIP, docker.io only as a mirror.
+    # Docker: logged in to the VIP by node_trust, docker.io only as a mirror.
     assert planned["pulls"]["docker1"] == [
+        {"registry": "VIP of reg1, reg2", "image": "10.0.0.100:5000/anchorage/verify-ha:latest", "runtime": "docker",
+         "how": "direct"},
         {"registry": "cache", "image": "cache:5000/anchorage/verify:latest", "runtime": "docker", "how": "direct"},
         {"registry": "cache", "image": "docker.io/anchorage/verify:latest", "runtime": "docker", "how": "mirror of docker.io"},
     ]
-    assert planned["notes"]["docker1"] == ["10.0.0.100:5000: Docker pulls it only after a docker login",
-                                           "cache:5000: Docker mirrors docker.io only, not quay.io"]
+    assert planned["notes"]["docker1"] == ["cache:5000: Docker mirrors docker.io only, not quay.io"]
     assert [(p["registry"], p["image"]) for p in planned["pulls"]["ctrd1"]] == [
         ("VIP of reg1, reg2", "10.0.0.100:5000/anchorage/verify-ha:latest"),
         ("cache", "cache:5000/anchorage/verify:latest"),
@@ -90,6 +91,16 @@ def test_plan_pulls_by_runtime():
     assert planned["pulls"]["k3s1"] == [] and "k3s and RKE2 are not pulled" in planned["notes"]["k3s1"][0]
     assert planned["rows"]["cache"] == {"mirrors": ["docker.io", "quay.io"], "nodes": ["docker1", "ctrd1", "k3s1"]}
     assert planned["rows"]["up"] == {"mirrors": [], "nodes": []}
+
+
+def test_docker_with_credentials_pulls_directly_and_not_through_a_mirror():
+    entry = {"host": "10.0.0.100:5000", "insecure": True, "username": "admin", "mirrors": ["docker.io"]}
+    planned = plan(lab_rows(), [{"name": "d", "runtimes": ["docker"], "registries": [entry]}])
+    assert [pull["how"] for pull in planned["pulls"]["d"]] == ["direct"]
+    assert planned["notes"]["d"] == ["10.0.0.100:5000: Docker sends no credentials to a mirror: docker.io is not pulled through it"]
+    unlogged = plan(lab_rows(), [{"name": "d", "runtimes": ["docker"], "registries": [entry], "docker_config": False}])
+    assert unlogged["pulls"]["d"] == []
+    assert unlogged["notes"]["d"] == ["10.0.0.100:5000: Docker is not logged in to it (node_trust_docker_config_json is empty)"]
 
 
 def test_plan_cache_of_an_upstream_not_deployed_here():

@@ -27,15 +27,11 @@ def render(run_module, directory, objects, check_mode=False, **extra):
     return run_module(manifest_apply, args, check_mode=check_mode, diff=True)
 
 
-def tree(directory):
-    return dict((name, (directory / name).read_text()) for name in sorted(os.listdir(directory)))
-
-
 def without_secret(objects):
     return [obj for obj in objects if obj["kind"] != "Secret"]
 
 
-def test_render_writes_a_kustomization_in_apply_order_and_a_rerun_changes_no_byte(run_module, tmp_path):
+def test_render_writes_a_kustomization_in_apply_order_and_a_rerun_changes_no_byte(run_module, tmp_path, tree):
     out = tmp_path / "gitops" / "demo"
     first = render(run_module, out, without_secret(manifests()))
     assert first["changed"] is True
@@ -162,7 +158,7 @@ def test_absent_removes_the_files_of_the_objects_and_keeps_the_data_listed(run_m
     assert again["changed"] is False and set(item["action"] for item in again["files"]) == {"unchanged"}
 
 
-def test_absent_without_keep_data_leaves_an_empty_kustomization_and_check_mode_removes_nothing(run_module, tmp_path):
+def test_absent_without_keep_data_leaves_an_empty_kustomization_and_check_mode_removes_nothing(run_module, tmp_path, tree):
     out = tmp_path / "gitops"
     render(run_module, out, with_claim(without_secret(manifests())))
     before = tree(out)

@@ -109,12 +109,6 @@ def test_a_refused_hosts_toml_leaves_every_file_untouched_even_those_written_bef
     assert sorted(str(path) for path in root.rglob("*")) == before
 
 
-def tree(root):
-    """Every path under ``root`` with its file's content (None for a directory)."""
-    return dict((str(path.relative_to(root)), None if path.is_dir() else path.read_text())
-                for path in sorted(root.rglob("*")))
-
-
 def other_writers_files(root):
     """What other tools wrote on the node before node_trust ran: daemon.json, k3s's registries.yaml
     and config.toml (RKE2's directory, root's config.json and the CA directories are not there)."""
@@ -128,7 +122,7 @@ def other_writers_files(root):
         (root / name).write_text(text)
 
 
-def test_absent_removes_what_it_created_and_leaves_other_writers_files_without_our_entries(run_module, tmp_path, ca_pem):
+def test_absent_removes_what_it_created_and_leaves_other_writers_files_without_our_entries(run_module, tmp_path, ca_pem, tree):
     root = tmp_path / "node"  # the module's own temporary files go to tmp_path
     other_writers_files(root)
     before = tree(root)
@@ -177,7 +171,7 @@ def test_absent_removes_what_it_created_and_leaves_other_writers_files_without_o
     assert again["changed"] is False and again["removed_directories"] == [] and tree(root) == after
 
 
-def test_only_the_runtimes_writers_run(run_module, tmp_path, ca_pem):
+def test_only_the_runtimes_writers_run(run_module, tmp_path, ca_pem, tree):
     root = tmp_path / "node"
     first = run_module(node_trust, args(root, ca_pem, runtimes=["docker"]))
     assert sorted(first["files"]) == ["ca", "docker", "docker_auth"] and first["restart_units"] == []
@@ -195,7 +189,7 @@ def test_nothing_wanted_creates_no_empty_file(run_module, tmp_path, ca_pem):
     assert result["changed"] is False and not root.exists()
 
 
-def test_a_file_it_created_stays_while_another_writer_has_entries_in_it(run_module, tmp_path, ca_pem):
+def test_a_file_it_created_stays_while_another_writer_has_entries_in_it(run_module, tmp_path, ca_pem, tree):
     root = tmp_path / "node"
     run_module(node_trust, args(root, ca_pem, runtimes=["docker"]))
     config = root / "root/.docker/config.json"
@@ -211,7 +205,7 @@ def test_a_file_it_created_stays_while_another_writer_has_entries_in_it(run_modu
     assert run_module(node_trust, args(root, ca_pem, runtimes=["docker"], state="absent"))["changed"] is False
 
 
-def test_a_login_leaving_the_list_takes_the_config_json_it_created_along(run_module, tmp_path, ca_pem):
+def test_a_login_leaving_the_list_takes_the_config_json_it_created_along(run_module, tmp_path, ca_pem, tree):
     root = tmp_path / "node"
     run_module(node_trust, args(root, ca_pem, runtimes=["docker"], system_trust=False))
     no_login = args(root, ca_pem, runtimes=["docker"], system_trust=False, registries=registries(ca_pem)[:1])
@@ -228,7 +222,7 @@ def test_a_login_leaving_the_list_takes_the_config_json_it_created_along(run_mod
     assert run_module(node_trust, no_login)["changed"] is False
 
 
-def test_a_damaged_record_is_named_and_nothing_is_written(run_module, tmp_path, ca_pem):
+def test_a_damaged_record_is_named_and_nothing_is_written(run_module, tmp_path, ca_pem, tree):
     root = tmp_path / "node"
     record = root / "var/lib/anchorage/node_trust/created.json"
     record.parent.mkdir(parents=True)
@@ -264,7 +258,7 @@ def test_a_missing_library_leaves_only_the_files_needing_it_alone(run_module, tm
 
 
 def test_absent_on_a_node_lacking_a_library_keeps_the_record_for_the_call_after_it_came(run_module, tmp_path, monkeypatch,
-                                                                                        ca_pem):
+                                                                                        ca_pem, tree):
     root = tmp_path / "node"
     run_module(node_trust, args(root, ca_pem, runtimes=["k3s"]))
     monkeypatch.setattr(_runtimes, "libraries", lambda: {"yaml": False, "tomlkit": True})

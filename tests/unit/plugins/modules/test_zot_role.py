@@ -207,15 +207,7 @@ def rendered_objects(directory):
     return objects
 
 
-def tree(directory):
-    found = {}
-    for name in sorted(os.listdir(directory)):
-        with open(os.path.join(directory, name), encoding="utf-8") as handle:
-            found[name] = handle.read()
-    return found
-
-
-def test_seed_001_for_argo_cd_renders_the_objects_it_would_apply_and_a_rerun_leaves_git_clean(apiserver, tmp_path):
+def test_seed_001_for_argo_cd_renders_the_objects_it_would_apply_and_a_rerun_leaves_git_clean(apiserver, tmp_path, tree):
     out = str(tmp_path / "gitops" / "zot")
     code, output = play(apiserver, ["zot-seed-001", "zot-seed-001-gitops"], zot_render_dir=out)
     assert code == 0, failure(output)
@@ -285,25 +277,26 @@ def test_cluster_mode_generates_its_hash_key_once_and_keeps_it(apiserver, tmp_pa
     assert stats(output)["changed"] == 0 and hash_key() == first
 
 
-def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path):
+def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path, tree):
     out, sealed = tmp_path / "out", tmp_path / "sealed"
     extra = {"zot_cluster": True, "zot_replicas": 3, "zot_render_dir": str(out)}
-    # none: no Secret would keep the key, so the run refuses before anything is written.
-    code, output = play(apiserver, "zot-seed-000", **extra)
-    assert code != 0 and not out.exists()
-    assert failure(output) == (ROLE_TASK + "Check that render mode keeps the cluster's hash key", (
-        "zot_cluster_hash_key: the cluster's hash key is kept in the Secret zot with config.json, and zot_render_secrets "
-        "none writes no Secret, so the next run could not keep it: set zot_render_secrets to separate (to seal it apart) "
-        "or plain"))
+    # none: config.json, with the key, goes in a Secret none never writes, given key or not, so the run
+    # refuses before anything is written.
+    for given in ({}, {"zot_cluster_hash_key": "0123456789abcdef"}):
+        code, output = play(apiserver, "zot-seed-000", **dict(extra, **given))
+        assert code != 0 and not out.exists()
+        assert failure(output) == (ROLE_TASK + "Check that render mode writes the Secret holding the cluster's config.json", (
+            "zot_render_secrets: none writes no Secret, but zot_cluster puts config.json, with the cluster's hash key, "
+            "in the Secret zot: set zot_render_secrets to separate (to seal it apart) or plain"))
     # separate, then the Secret sealed and its plain file removed: a new key would re-shard the cluster.
     extra.update(zot_render_secrets="separate", zot_render_secrets_dir=str(sealed))
     code, output = play(apiserver, "zot-seed-000", **extra)
     assert code == 0, failure(output)
-    rendered = tree(str(out))
+    rendered = tree(out)
     key = json.loads(base64.b64decode(yaml.safe_load((sealed / "secret-zot.yaml").read_text())["data"]["config.json"]))
     (sealed / "secret-zot.yaml").unlink()
     code, output = play(apiserver, "zot-seed-000", **extra)
-    assert code != 0 and tree(str(out)) == rendered and not (sealed / "secret-zot.yaml").exists()
+    assert code != 0 and tree(out) == rendered and not (sealed / "secret-zot.yaml").exists()
     task, msg = failure(output)
     assert task == ROLE_TASK + "Check that a rendered cluster's hash key is still there"
     assert msg.startswith("zot_cluster_hash_key: %s no longer holds the cluster's hash key, but %s shows" % (
@@ -311,7 +304,7 @@ def test_a_rendered_cluster_refuses_to_lose_its_hash_key(apiserver, tmp_path):
     # Given back, the same key is rendered again.
     code, output = play(apiserver, "zot-seed-000", zot_cluster_hash_key=key["cluster"]["hashKey"], **extra)
     assert code == 0, failure(output)
-    assert tree(str(out)) == rendered and key["cluster"]["hashKey"] not in json.dumps(output)
+    assert tree(out) == rendered and key["cluster"]["hashKey"] not in json.dumps(output)
     assert (sealed / "secret-zot.yaml").exists() and list(apiserver.api) == []
 
 
@@ -520,7 +513,7 @@ def test_absent_deletes_the_traefik_settings_in_kube_system_and_leaves_other_dep
     assert names(apiserver, "deployments") == ["other"] and "kube-system" in names(apiserver, "namespaces")
 
 
-def test_absent_in_render_mode_removes_the_files_and_the_kustomization_lists_what_stays(apiserver, tmp_path):
+def test_absent_in_render_mode_removes_the_files_and_the_kustomization_lists_what_stays(apiserver, tmp_path, tree):
     out = str(tmp_path / "gitops" / "zot")
     inventories = ["zot-seed-001", "zot-seed-001-gitops"]
     code, output = play(apiserver, inventories, zot_render_dir=out, zot_persistence=True)
