@@ -403,7 +403,7 @@ def test_the_embedded_registry_drop_in_goes_to_servers_and_the_shared_entries_to
     assert run_module(node_trust, args(root, ca_pem))["changed"] is False
 
 
-def test_an_rke2_server_gets_its_drop_in_and_absent_takes_it_out(run_module, tmp_path, ca_pem):
+def test_an_rke2_server_gets_its_drop_in_and_absent_takes_it_out(run_module, tmp_path, ca_pem, tree):
     root = tmp_path / "node"
     on = args(root, ca_pem, runtimes=["rke2-server"], embedded_registry=True)
     first = run_module(node_trust, on)
