@@ -5,12 +5,17 @@
 
 # PRIVATE: this module_utils is internal to anchorage.registry and may change at any time.
 
-"""k3s / RKE2 ``registries.yaml``: the keys k3s reads, checked; our entries merged in.
+"""k3s / RKE2 ``registries.yaml``: the keys k3s reads, checked; our entries merged in. And the
+config drop-in that turns on their embedded registry mirror (Spegel).
 
 The schema follows the Go types k3s loads the file into (rancher/wharfie
 pkg/registries: ``Mirror``, ``AuthConfig``, ``TLSConfig``, ``RegistryConfig``). k3s reads
 the file with a non-strict YAML decoder, so a misspelt key (``auth.token`` from an old
 docs example) is silently ignored there; here it is an error naming its path.
+
+The embedded mirror shares between nodes the images of every registry with an entry in
+``mirrors`` (no endpoint needed, ``"*"`` for all); ``embedded-registry: true`` is a server option
+(an agent refuses to start with it), read from ``config.yaml.d/*.yaml`` after ``config.yaml``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import re
 import traceback
 
 from ansible_collections.anchorage.registry.plugins.module_utils._checks import unchecked_regexes, url_errors
-from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, ConfigFormat, Invalid, Merged
+from ansible_collections.anchorage.registry.plugins.module_utils._config_file import RESTART, CheckedFormat, ConfigFormat, Invalid, Merged
 from ansible_collections.anchorage.registry.plugins.module_utils._owned_entries import merge_map, state_path
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import rewrite_errors, upstream_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._schema import BOOL, join_path, list_of, map_of, mapping, string, validate
@@ -45,7 +50,9 @@ def _endpoint_errors(value, where):
 
 _AUTH = mapping({"username": string(), "password": string(), "auth": string(), "identity_token": string()})
 _TLS = mapping({"ca_file": string(), "cert_file": string(), "key_file": string(), "insecure_skip_verify": BOOL})
-_MIRROR = mapping({"endpoint": list_of(string(check=_endpoint_errors)), "rewrite": map_of(string())})
+# Empty (``docker.io:``) is how k3s's docs list a registry for the embedded mirror alone.
+_MIRROR = dict(mapping({"endpoint": list_of(string(check=_endpoint_errors)), "rewrite": map_of(string())}),
+               type=["object", "null"])
 _CONFIG = mapping({"auth": _AUTH, "tls": _TLS})
 SCHEMA = {"mirrors": map_of(_MIRROR), "configs": map_of(_CONFIG)}
 
@@ -114,14 +121,23 @@ def others_warnings(doc, owned):
 
 
 def merge(doc, wanted, state):
-    """(new registries.yaml dict, new state, ["section.key" taken over from another writer])."""
+    """(new registries.yaml dict, new state, ["section.key" taken over from another writer]).
+
+    The state's ``sections`` lists the sections we added to the file, while we own an entry in
+    them: one we emptied goes with our last entry, where another writer's (even empty) stays.
+    """
     new_doc = dict(doc)
-    new_state = {}
+    new_state = {"sections": []}
     taken = []
     for section in SECTIONS:
         merged, owned, took = merge_map(doc.get(section, {}), wanted[section], state.get(section, []))
-        if merged or section in doc:
+        created = section not in doc or section in state.get("sections", [])
+        if merged or (section in doc and not created):
             new_doc[section] = merged
+        else:
+            new_doc.pop(section, None)
+        if owned and created:
+            new_state["sections"].append(section)
         new_state[section] = owned
         taken.extend(join_path(section, key) for key in took)
     return new_doc, new_state, taken
@@ -129,6 +145,22 @@ def merge(doc, wanted, state):
 
 def render(doc, path):
     return HEADER % state_path(path) + yaml.safe_dump(doc, default_flow_style=False, sort_keys=False)
+
+
+def shared_errors(names, enabled, option="embedded_registry_mirrors"):
+    """Errors in the registries listed for the embedded mirror only, each naming its place."""
+    if not names:
+        return []
+    if not enabled:
+        return ["%s: needs embedded_registry true (an entry without endpoints only makes the embedded "
+                "registry share that registry's images)" % option]
+    return [error for index, name in enumerate(names) for error in upstream_errors(name, "%s[%d]" % (option, index))]
+
+
+def shared_mirrors(current, wanted, owned, names):
+    """The empty ``mirrors`` entries the embedded registry needs: one per name in ``names`` that has
+    no entry, neither ours (``wanted``) nor another writer's in ``current`` (which serves as well)."""
+    return dict((name, {}) for name in names if name not in wanted and (name not in current or name in owned))
 
 
 def secrets(configs):
@@ -145,6 +177,10 @@ class K3sRegistries(ConfigFormat):
     private = True  # registry credentials
     owns_entries = True
     libraries = (("PyYAML", HAS_YAML, YAML_IMPORT_ERROR),)
+
+    def __init__(self, shared=()):
+        # Registries listed for the embedded mirror alone (node_trust's embedded_registry_mirrors).
+        self.shared = shared
 
     def secrets(self, params):
         return secrets(params["configs"] or {})
@@ -167,7 +203,10 @@ class K3sRegistries(ConfigFormat):
         return secrets(doc.get("configs") or {})
 
     def merge(self, doc, wanted, owned):
-        new_doc, new_state, taken = merge(doc, wanted, owned or {})
+        owned = owned or {}
+        mirrors = dict(wanted["mirrors"])
+        mirrors.update(shared_mirrors(doc.get("mirrors", {}), mirrors, owned.get("mirrors", []), self.shared))
+        new_doc, new_state, taken = merge(doc, dict(wanted, mirrors=mirrors), owned)
         warnings = ["%s was set by another writer; it is replaced and owned by this module from now on" % key
                     for key in taken]
         warnings.extend("%s (an entry this module does not own): k3s ignores it silently" % warning
@@ -179,3 +218,22 @@ class K3sRegistries(ConfigFormat):
 
     def report(self, wanted, outcome):
         return outcome.report
+
+
+EMBEDDED_REGISTRY_HEADER = ("# Written by anchorage.registry node_trust (embedded_registry), which owns this file:\n"
+                            "# the embedded registry mirror (Spegel) of k3s / RKE2 servers.\n")
+
+
+class EmbeddedRegistry(CheckedFormat):
+    """The k3s / RKE2 server config drop-in for node_trust: ``embedded-registry: true``, the file
+    owned whole (removed, not emptied, when the option is off)."""
+
+    signal = RESTART  # k3s and RKE2 read their config at start only
+
+    @staticmethod
+    def check(params):
+        return []  # a bool, checked by the argument spec
+
+    @staticmethod
+    def text(params):
+        return EMBEDDED_REGISTRY_HEADER + "embedded-registry: true\n"

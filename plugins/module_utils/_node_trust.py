@@ -12,8 +12,9 @@ runtimes need runs the one pipeline with its own options, exactly as its single-
 would: the CA files (``registry_ca``), ``daemon.json`` (``docker_daemon_config``), the docker CLI's
 logins in ``config.json``, ``hosts.toml`` (``containerd_hosts``), ``config.toml``'s ``config_path``
 (``containerd_config``), the ``/etc/hosts`` block and ``registries.yaml`` for k3s and RKE2
-(``k3s_registries``). Every file is prepared (``_config_file.prepare``) before the first is
-written. One round trip per node, where the single-purpose modules take five.
+(``k3s_registries``), with the servers' config drop-in for their embedded registry mirror. Every
+file is prepared (``_config_file.prepare``) before the first is written. One round trip per node,
+where the single-purpose modules take five.
 
 What the module creates (files, and directories up to the first that existed) is recorded on the
 node (``record``): a file it created goes once nothing is left in it, a directory it created once
@@ -32,21 +33,26 @@ from ansible_collections.anchorage.registry.plugins.module_utils._containerd imp
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_auth import AUTHS, DockerAuths
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_daemon import DockerDaemon
 from ansible_collections.anchorage.registry.plugins.module_utils._etc_hosts import EtcHosts
-from ansible_collections.anchorage.registry.plugins.module_utils._k3s import SECTIONS, K3sRegistries
+from ansible_collections.anchorage.registry.plugins.module_utils._k3s import SECTIONS, EmbeddedRegistry, K3sRegistries, shared_errors
 from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import MARKER, mode_args
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import credential_secrets, plan
 from ansible_collections.anchorage.registry.plugins.module_utils._role_input import range_errors
 
 K3S_UNITS = ("k3s", "k3s-agent")
 RKE2_UNITS = ("rke2-server", "rke2-agent")
+# The server unit of each, the only one reading embedded-registry (an agent refuses to start with it).
+SERVER_UNIT = {"k3s": "k3s", "rke2": "rke2-server"}
 RUNTIMES = ("docker", "containerd") + K3S_UNITS + RKE2_UNITS
 # The Python library (as _runtimes.libraries names it) each writer imports on the node.
-LIBRARY = {"containerd_config": "tomlkit", "k3s": "yaml", "rke2": "yaml"}
+# A drop-in waits with its registries.yaml: the embedded mirror serves only registries listed there.
+LIBRARY = {"containerd_config": "tomlkit", "k3s": "yaml", "rke2": "yaml", "k3s_config": "yaml", "rke2_config": "yaml"}
 # The writers whose file goes when the module created it and nothing is left in it: the top-level
 # keys that may be left, empty. daemon.json only when it holds no key at all: the lists we emptied
 # stay (dockerd's reload forgets only keys present in the file). Not config.toml, whose
 # config_path stays (other tools' hosts.toml files may use it).
 REMOVABLE = {"docker": (), "docker_auth": (AUTHS,), "k3s": SECTIONS, "rke2": SECTIONS}
+# Files owned whole, whoever made them: removed when their option is off.
+DROPINS = ("k3s_config", "rke2_config")
 
 
 def secrets(params):
@@ -66,6 +72,11 @@ def _inside(root, path):
 def nothing_left(keys):
     """The test of a merged document holding nothing but ``keys``, each of them empty."""
     return lambda doc: set(doc) <= set(keys) and not any(doc.values())
+
+
+def dropin_off(options):
+    """The test of a drop-in's options (its document) saying it goes."""
+    return not options["embedded_registry"]
 
 
 def new_paths(path, root):
@@ -191,9 +202,13 @@ def writers(params, runtimes, planned):
         # Not on a node without the file and with nothing to map: no empty /etc/hosts is made.
         result.append(("etc_hosts", "etc_hosts", EtcHosts(), dict(path=etc_hosts, entries=planned["etc_hosts"])))
     for name, path, units in k3s_files:
-        result.append((name, name + "_registries_path", K3sRegistries(), dict(
+        result.append((name, name + "_registries_path", K3sRegistries(params["embedded_registry_mirrors"]), dict(
             path=_under(root, path), mode="0600", backup=backup,
             mirrors=planned["k3s"]["mirrors"], configs=planned["k3s"]["configs"], units=units)))
+        dropin = _under(root, params[name + "_config_dropin"])
+        if SERVER_UNIT[name] in units and (params["embedded_registry"] or os.path.lexists(dropin)):
+            result.append((name + "_config", name + "_config_dropin", EmbeddedRegistry(), dict(
+                path=dropin, mode="0644", embedded_registry=params["embedded_registry"], units=[SERVER_UNIT[name]])))
     return result
 
 
@@ -204,10 +219,10 @@ def units_to_apply(files):
         reload.append("docker")
     if files.get("containerd_config", {}).get("restart_required"):
         restart.append("containerd")
-    for name in ("k3s", "rke2"):
+    for name in ("k3s", "rke2") + DROPINS:
         if files.get(name, {}).get("restart_required"):
             restart.extend(files[name]["units"])
-    return restart, reload
+    return list(dict.fromkeys(restart)), reload  # a server reading both its files restarts once
 
 
 def run(module):
@@ -219,10 +234,17 @@ def run(module):
     registries = params["registries"] if params["state"] == "present" else []
     planned = plan(registries, params["ca_dir"], params["ca_files"], path="registries")
     if params["state"] == "absent":
-        params = dict(params, system_trust=False)
+        params = dict(params, system_trust=False, embedded_registry=False, embedded_registry_mirrors=[])
+    errors = shared_errors(params["embedded_registry_mirrors"], params["embedded_registry"])
+    if errors:
+        raise Invalid(errors)
     if "docker" in runtimes:
         for warning in planned["warnings"]:
             module.warn(warning)
+    if (params["embedded_registry"] and set(runtimes) & set(K3S_UNITS + RKE2_UNITS)
+            and not planned["k3s"]["mirrors"] and not params["embedded_registry_mirrors"]):
+        module.warn("embedded_registry: no registry is listed in registries.yaml's mirrors, so this node takes no "
+                    "part in the embedded registry mirror; list some in embedded_registry_mirrors (\"*\": every one)")
     root = params["root"]
     record = _under(root, params["record"])
     try:
@@ -242,7 +264,7 @@ def run(module):
         units = options.pop("units", None)
         paths = targets(options)
         # A file this module created (or would create) is not kept with nothing in it.
-        remove_if = (nothing_left(REMOVABLE[name]) if name in REMOVABLE
+        remove_if = (dropin_off if name in DROPINS else nothing_left(REMOVABLE[name]) if name in REMOVABLE
                      and (paths[0] in recorded or not os.path.lexists(paths[0])) else None)
         try:
             prepared.append((name, units, prepare(OptionsView(module, options), fmt, remove_if)))

@@ -48,6 +48,8 @@ def _type_ok(value, kind):
         return isinstance(value, list)
     if kind == "object":
         return isinstance(value, dict)
+    if kind == "null":
+        return value is None
     raise ValueError("unknown schema type %r" % kind)
 
 
@@ -59,6 +61,7 @@ _TYPE_WORDS = {
     "duration": "a duration string (e.g. 30s, 5m, 1h)",
     "list": "a list",
     "object": "a mapping",
+    "null": "empty",
 }
 
 

@@ -18,7 +18,8 @@ description:
   - The file is shared, not wholly owned. The module records the C(mirrors) and C(configs) keys it added in
     C(.registries.yaml.anchorage-owned.json) next to the file. Keys it added and that are no longer passed are
     removed; keys written by anyone else are kept. A key that someone else set to a different value is
-    replaced (with a warning) and owned from then on.
+    replaced (with a warning) and owned from then on. A C(mirrors) or C(configs) section the module added
+    goes with its last key (one the file had before stays, even empty).
   - The file is rewritten only when its content changes (comments in it are not kept when it is).
     k3s reads it at start only, so RV(restart_required) says when the k3s or RKE2 service must be restarted.
   - An existing file that is not a YAML mapping makes the module fail without writing anything.
@@ -107,10 +108,10 @@ restart_required:
   returned: always
   type: bool
 owned:
-  description: The keys this module now owns, per section.
+  description: The keys this module now owns, per section, and in C(sections) the sections it added to the file.
   returned: always
   type: dict
-  sample: {"mirrors": ["docker.io"], "configs": ["registry.example:5000"]}
+  sample: {"mirrors": ["docker.io"], "configs": ["registry.example:5000"], "sections": ["configs"]}
 taken_over:
   description: Keys another writer had set to a different value, now replaced and owned.
   returned: always

@@ -16,7 +16,8 @@ description:
     runtimes read - the CA certificates (as M(anchorage.registry.registry_ca)), Docker's C(daemon.json)
     (M(anchorage.registry.docker_daemon_config)) and logins (the docker CLI's C(config.json)), containerd's C(hosts.toml) files
     (M(anchorage.registry.containerd_hosts)) and C(config_path) (M(anchorage.registry.containerd_config)), and
-    k3s's and RKE2's C(registries.yaml) (M(anchorage.registry.k3s_registries)).
+    k3s's and RKE2's C(registries.yaml) (M(anchorage.registry.k3s_registries)), and with O(embedded_registry) the
+    k3s and RKE2 servers' config drop-in turning on their embedded registry mirror.
   - Each file goes through the same pipeline as with its own module - merged with what other tools wrote, checked,
     written atomically, shown in C(--diff) with credentials masked - and RV(files) holds each one's result.
   - "Bad input fails before anything is written, each message naming the option
@@ -112,6 +113,36 @@ options:
     description: RKE2's registries file.
     type: path
     default: /etc/rancher/rke2/registries.yaml
+  embedded_registry:
+    description:
+      - Turn on the embedded registry mirror (Spegel) of k3s and RKE2 - nodes then pull the layers of every registry
+        listed in C(registries.yaml)'s C(mirrors) from each other first. Servers (units C(k3s), C(rke2-server)) get
+        C(embedded-registry) set to C(true) in O(k3s_config_dropin) or O(rke2_config_dropin), agents only the C(mirrors)
+        entries (an agent refuses the option; the servers turn it on for the cluster).
+      - Off, or with O(state=absent), the drop-in is removed. The service restarts once for both its files.
+      - Needs k3s or RKE2 v1.26.13, v1.27.10, v1.28.6, v1.29.1 or later (generally available from v1.29.12, v1.30.8,
+        v1.31.4), and the nodes reaching each other on TCP 5001 and 6443 (k3s) or 9345 (RKE2).
+    type: bool
+    default: false
+  embedded_registry_mirrors:
+    description:
+      - Registries whose images the embedded registry shares that have no entry in O(registries)' C(mirrors) yet
+        (C(registry.k8s.io), or C(*) for every registry, which needs v1.26.15, v1.27.12, v1.28.8, v1.29.3 or later).
+        Each gets an entry without endpoints in C(registries.yaml) (pulls fall back to the registry itself), unless
+        another writer's entry is there. Refused without O(embedded_registry).
+    type: list
+    elements: str
+    default: []
+  k3s_config_dropin:
+    description:
+      - The k3s config drop-in for O(embedded_registry), owned whole by the module (k3s reads C(config.yaml.d/*.yaml)
+        after C(config.yaml), in name order, the last value winning).
+    type: path
+    default: /etc/rancher/k3s/config.yaml.d/50-anchorage-registry.yaml
+  rke2_config_dropin:
+    description: The RKE2 config drop-in for O(embedded_registry), owned whole by the module.
+    type: path
+    default: /etc/rancher/rke2/config.yaml.d/50-anchorage-registry.yaml
   etc_hosts:
     description:
       - The hosts file where the names of registries with an C(address) are mapped to it (a VIP), in a block between
@@ -215,9 +246,10 @@ missing_libraries:
   elements: str
 files:
   description:
-    - Per writer (C(ca), C(docker), C(docker_auth), C(containerd_hosts), C(etc_hosts), C(containerd_config), C(k3s), C(rke2)), the result its
-      single-purpose module returns (C(changed), C(restart_required), C(reload_required), ...); C(k3s) and C(rke2)
-      add C(units), the services reading that file.
+    - Per writer (C(ca), C(docker), C(docker_auth), C(containerd_hosts), C(etc_hosts), C(containerd_config), C(k3s), C(rke2),
+      C(k3s_config), C(rke2_config)), the result its single-purpose module returns (C(changed), C(restart_required),
+      C(reload_required), ...); C(k3s), C(rke2) and the drop-ins C(k3s_config) and C(rke2_config) add C(units), the
+      services reading that file.
     - A file the module created and removed, nothing being left in it, is listed in its C(removed) (with the record of
       our entries beside it).
   returned: always
@@ -268,6 +300,10 @@ def main():
         containerd_hosts_dir=dict(type="path", default="/etc/containerd/certs.d"),
         k3s_registries_path=dict(type="path", default="/etc/rancher/k3s/registries.yaml"),
         rke2_registries_path=dict(type="path", default="/etc/rancher/rke2/registries.yaml"),
+        embedded_registry=dict(type="bool", default=False),
+        embedded_registry_mirrors=dict(type="list", elements="str", default=[]),
+        k3s_config_dropin=dict(type="path", default="/etc/rancher/k3s/config.yaml.d/50-anchorage-registry.yaml"),
+        rke2_config_dropin=dict(type="path", default="/etc/rancher/rke2/config.yaml.d/50-anchorage-registry.yaml"),
         etc_hosts=dict(type="path", default="/etc/hosts"),
         system_trust=dict(type="bool", default=False),
         system_trust_dir=dict(type="path", default="/usr/local/share/ca-certificates/anchorage-registry"),

@@ -9,12 +9,15 @@ import pytest
 import yaml
 
 from ansible_collections.anchorage.registry.plugins.module_utils._k3s import (
+    EmbeddedRegistry,
     merge,
     others_warnings,
     parse,
     render,
     secrets,
     section_errors,
+    shared_errors,
+    shared_mirrors,
 )
 
 
@@ -70,14 +73,14 @@ def test_merge_render_round_trip_keeps_other_writers():
     wanted = {"mirrors": {"*": {"endpoint": ["https://reg:5000"]}},
               "configs": {"reg:5000": {"auth": {"username": "u", "password": "p"}}}}
     new_doc, state, taken = merge(doc, wanted, {})
-    assert state == {"mirrors": ["*"], "configs": ["reg:5000"]} and taken == []
+    assert state == {"mirrors": ["*"], "configs": ["reg:5000"], "sections": []} and taken == []
     text = render(new_doc, "/etc/rancher/k3s/registries.yaml")
     assert text.startswith("# k3s / RKE2 private registries. anchorage.registry owns the entries listed in\n"
                            "# /etc/rancher/k3s/.registries.yaml.anchorage-owned.json and keeps every other entry.\n")
     assert "'*':" in text  # the wildcard must be quoted to be YAML
     assert yaml.safe_load(text) == new_doc
     removed, state, _taken = merge(new_doc, {"mirrors": {}, "configs": {}}, state)
-    assert removed == doc and state == {"mirrors": [], "configs": []}
+    assert removed == doc and state == {"mirrors": [], "configs": [], "sections": []}
 
 
 def test_others_entries_get_warnings_ours_do_not():
@@ -90,3 +93,47 @@ def test_secrets_lists_every_credential():
     configs = {"a": {"auth": {"username": "u", "password": "p1"}}, "b": {"auth": {"auth": "dTpw"}},
                "c": {"auth": {"identity_token": "tok"}}, "d": {"tls": {"ca_file": "/x"}}}
     assert secrets(configs) == ["p1", "dTpw", "tok"]
+
+
+def test_a_section_it_created_goes_once_emptied_and_another_writers_stays():
+    theirs = parse("mirrors:\n  gcr.io:\n    endpoint: [https://other.example]\n", "/r.yaml")
+    wanted = {"mirrors": {"docker.io": {"endpoint": ["http://reg:5000"]}},
+              "configs": {"reg:5000": {"tls": {"insecure_skip_verify": True}}}}
+    new_doc, state, _taken = merge(theirs, wanted, {})
+    removed, emptied, _taken = merge(new_doc, {"mirrors": {}, "configs": {}}, state)
+    assert removed == theirs
+    assert state.get("sections") == ["configs"]  # mirrors was there before us
+    assert emptied == {"mirrors": [], "configs": [], "sections": []}
+    # An empty section another writer put there is theirs, and stays.
+    kept, _state, _taken = merge({"configs": {}}, {"mirrors": {}, "configs": {}}, {})
+    assert kept == {"configs": {}}
+
+
+def test_an_empty_mirror_entry_as_k3s_documents_it_for_the_embedded_registry_passes():
+    doc = parse('mirrors:\n  docker.io:\n  "*":\n', "/r.yaml")
+    assert doc == {"mirrors": {"docker.io": None, "*": None}}
+    assert section_errors("mirrors", doc["mirrors"]) == [] and others_warnings(doc, {}) == []
+    assert section_errors("mirrors", {"docker.io": "x"}) == ["mirrors.docker.io: must be a mapping or empty, got str"]
+
+
+def test_shared_registries_are_checked_and_need_the_embedded_registry():
+    assert shared_errors([], False) == [] and shared_errors(["registry.k8s.io", "*"], True) == []
+    assert shared_errors(["registry.k8s.io"], False) == [
+        "embedded_registry_mirrors: needs embedded_registry true (an entry without endpoints only makes the "
+        "embedded registry share that registry's images)"]
+    errors = shared_errors(["registry.k8s.io", "https://ghcr.io"], True)
+    assert len(errors) == 1 and errors[0].startswith("embedded_registry_mirrors[1]: 'https://ghcr.io' is a URL")
+
+
+def test_a_shared_registry_gets_an_empty_entry_only_where_it_has_none():
+    current = {"gcr.io": {"endpoint": ["https://other.example"]}, "quay.io": {}}
+    wanted = {"docker.io": {"endpoint": ["http://reg:5000"]}}
+    names = ["docker.io", "gcr.io", "quay.io", "registry.k8s.io"]
+    # docker.io has ours, gcr.io another writer's (which serves the embedded registry as well);
+    # quay.io's empty entry is ours from the run before.
+    assert shared_mirrors(current, wanted, ["quay.io"], names) == {"quay.io": {}, "registry.k8s.io": {}}
+
+
+def test_the_drop_in_turns_the_embedded_registry_on():
+    text = EmbeddedRegistry().render(EmbeddedRegistry().build({"embedded_registry": True}, {}), "/d.yaml")
+    assert yaml.safe_load(text) == {"embedded-registry": True} and text.startswith("# Written by anchorage.registry")

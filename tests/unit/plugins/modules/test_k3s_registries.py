@@ -50,7 +50,7 @@ def test_write_merge_with_others_then_no_op(run_module, tmp_path):
     assert data["configs"]["reg.example:5443"]["auth"]["password"] == PASSWORD
     assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
     state = json.loads((tmp_path / ".registries.yaml.anchorage-owned.json").read_text())
-    assert state == {"configs": ["reg.example:5443"], "mirrors": ["docker.io", "10.0.0.5:5000"]}
+    assert state == {"configs": ["reg.example:5443"], "mirrors": ["docker.io", "10.0.0.5:5000"], "sections": ["configs"]}
     written = path.read_bytes()
     second = run_module(k3s_registries, args_for(path))
     assert second["changed"] is False and second["restart_required"] is False
@@ -69,8 +69,8 @@ def test_removing_a_registry_removes_only_our_entries(run_module, tmp_path):
     run_module(k3s_registries, args_for(path))
     result = run_module(k3s_registries, args_for(path, mirrors={}, configs={}))
     assert result["changed"] is True and result["restart_required"] is True
-    assert yaml.safe_load(path.read_text()) == {"mirrors": {"quay.io": {"endpoint": ["https://quay-mirror.example"]}},
-                                                "configs": {}}
+    # configs, which the module added, goes with its last entry; the file's own mirrors stays.
+    assert yaml.safe_load(path.read_text()) == {"mirrors": {"quay.io": {"endpoint": ["https://quay-mirror.example"]}}}
     assert not (tmp_path / ".registries.yaml.anchorage-owned.json").exists()
 
 

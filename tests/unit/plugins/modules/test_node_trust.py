@@ -16,6 +16,7 @@ import tomllib
 
 import pytest
 import yaml
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _runtimes
 from ansible_collections.anchorage.registry.plugins.modules import node_trust
@@ -164,7 +165,7 @@ def test_absent_removes_what_it_created_and_leaves_other_writers_files_without_o
     assert json.loads(after["etc/docker/daemon.json"]) == {"log-level": "info", "insecure-registries": ["other.example:5000"],
                                                            "registry-mirrors": []}
     assert yaml.safe_load(after["etc/rancher/k3s/registries.yaml"]) == {
-        "mirrors": {"gcr.io": {"endpoint": ["https://other.example"]}}, "configs": {}}
+        "mirrors": {"gcr.io": {"endpoint": ["https://other.example"]}}}
     assert after["etc/containerd/config.toml"].startswith("# the image's\n")
     again = run_module(node_trust, args(root, ca_pem, state="absent"), diff=True)
     assert again["changed"] is False and again["removed_directories"] == [] and tree(root) == after
@@ -365,3 +366,74 @@ def test_an_address_for_a_registry_given_by_address_is_refused(run_module, tmp_p
         {"host": "10.0.0.5:5000", "insecure": True, "address": "10.0.0.9"}, {"host": "reg.example", "address": "vip"}]))
     assert result["errors"][0].startswith("registries[0]: address maps a registry name in /etc/hosts")
     assert result["errors"][1].startswith("registries[1].address: 'vip' is not an IP address")
+
+
+DROPIN = "etc/rancher/k3s/config.yaml.d/50-anchorage-registry.yaml"
+
+
+def test_the_embedded_registry_drop_in_goes_to_servers_and_the_shared_entries_to_every_node(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    other_writers_files(root)
+    on = args(root, ca_pem, embedded_registry=True, embedded_registry_mirrors=["registry.k8s.io", "gcr.io"])
+    check = run_module(node_trust, on, check_mode=True, diff=True)
+    assert check["changed"] is True and not (root / DROPIN).exists()
+    first = run_module(node_trust, on, diff=True)
+    for result in (check, first):
+        # k3s restarts once for its two files; the agent has only registries.yaml.
+        assert result["restart_units"] == ["containerd", "k3s", "rke2-agent"]
+        assert result["files"]["k3s_config"]["units"] == ["k3s"] and "rke2_config" not in result["files"]
+    assert yaml.safe_load((root / DROPIN).read_text()) == {"embedded-registry": True}
+    assert stat.S_IMODE(os.stat(str(root / DROPIN)).st_mode) == 0o644
+    assert not (root / "etc/rancher/rke2/config.yaml.d").exists()  # rke2-agent would refuse the option
+    k3s = yaml.safe_load((root / "etc/rancher/k3s/registries.yaml").read_text())
+    rke2 = yaml.safe_load((root / "etc/rancher/rke2/registries.yaml").read_text())
+    # gcr.io keeps the other tool's entry, which the embedded registry serves as well.
+    assert k3s["mirrors"]["registry.k8s.io"] == {} and k3s["mirrors"]["gcr.io"] == {"endpoint": ["https://other.example"]}
+    assert rke2["mirrors"]["registry.k8s.io"] == {} and rke2["mirrors"]["gcr.io"] == {}
+    assert k3s["mirrors"]["docker.io"] == {"endpoint": ["http://10.0.0.5:5000"]}
+    again = run_module(node_trust, on)
+    assert again["changed"] is False and again["restart_units"] == []
+    off_check = run_module(node_trust, args(root, ca_pem), check_mode=True, diff=True)
+    off = run_module(node_trust, args(root, ca_pem), diff=True)
+    for result in (off_check, off):
+        assert result["files"]["k3s_config"]["removed"] == [str(root / DROPIN)]
+        assert str(root / "etc/rancher/k3s/config.yaml.d") in result["removed_directories"]
+        assert result["restart_units"] == ["k3s", "rke2-agent"]
+    assert "registry.k8s.io" not in yaml.safe_load((root / "etc/rancher/k3s/registries.yaml").read_text())["mirrors"]
+    assert run_module(node_trust, args(root, ca_pem))["changed"] is False
+
+
+def test_an_rke2_server_gets_its_drop_in_and_absent_takes_it_out(run_module, tmp_path, ca_pem, tree):
+    root = tmp_path / "node"
+    on = args(root, ca_pem, runtimes=["rke2-server"], embedded_registry=True)
+    first = run_module(node_trust, on)
+    assert first["restart_units"] == ["rke2-server"]
+    assert (root / "etc/rancher/rke2/config.yaml.d/50-anchorage-registry.yaml").exists()
+    absent = run_module(node_trust, dict(on, state="absent"))
+    assert absent["restart_units"] == ["rke2-server"] and tree(root) == {}
+
+
+def test_a_drop_in_at_its_path_is_the_modules_and_goes_when_off(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    (root / DROPIN).parent.mkdir(parents=True)
+    (root / DROPIN).write_text("embedded-registry: true\n")
+    result = run_module(node_trust, args(root, ca_pem, runtimes=["k3s"]))
+    assert result["files"]["k3s_config"]["removed"] == [str(root / DROPIN)] and "k3s" in result["restart_units"]
+    # The directory was there before the module: it stays.
+    assert (root / DROPIN).parent.is_dir()
+
+
+def test_embedded_registry_input_is_refused_naming_the_option_before_anything_is_written(run_module, tmp_path, ca_pem):
+    root = tmp_path / "node"
+    alone = run_module(node_trust, args(root, ca_pem, embedded_registry_mirrors=["registry.k8s.io"]))
+    assert alone["failed"] is True and alone["msg"].startswith("embedded_registry_mirrors: needs embedded_registry true")
+    bad = run_module(node_trust, args(root, ca_pem, embedded_registry=True, embedded_registry_mirrors=["https://ghcr.io"]))
+    assert bad["failed"] is True and bad["errors"][0].startswith("embedded_registry_mirrors[0]: 'https://ghcr.io' is a URL")
+    assert not root.exists()
+
+
+def test_an_embedded_registry_with_nothing_listed_says_the_node_takes_no_part(run_module, tmp_path, monkeypatch, ca_pem):
+    warned = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, text, **kwargs: warned.append(text))
+    run_module(node_trust, args(tmp_path / "node", ca_pem, registries=[], runtimes=["k3s"], embedded_registry=True))
+    assert any("takes no part in the embedded registry mirror" in warning for warning in warned), warned
