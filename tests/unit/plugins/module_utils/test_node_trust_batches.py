@@ -59,5 +59,3 @@ def test_the_input_check_gives_one_message_per_bad_value_of_any_host():
                       "node_trust_restart_batch: '0' is neither a number of nodes (1 or more) nor a share of them "
                       "from 1% to 100% (e.g. 25%)"]
     assert input_errors({}) == []
-
-
