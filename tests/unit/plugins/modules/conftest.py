@@ -44,7 +44,9 @@ def harbor_stack(tmp_path_factory):
 def harbor(harbor_stack):
     double, prism = harbor_stack
     double.reset()
+    del double.errors[:]
     prism.mark()
     yield Harbor(double, prism)
+    assert not double.errors, "the double failed on a request:\n" + "\n".join(double.errors)
     violations = prism.violations()
     assert not violations, "Prism found requests or responses off Harbor's spec:\n" + "\n".join(violations)

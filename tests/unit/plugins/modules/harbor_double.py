@@ -39,6 +39,7 @@ import socket
 import subprocess
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.error import HTTPError
 from urllib.parse import parse_qs, unquote, unquote_plus, urlsplit
@@ -102,8 +103,10 @@ class HarborDouble(object):
     def __init__(self):
         self.users = {ADMIN[0]: (ADMIN[1], True), ROBOT[0]: (ROBOT[1], True), DEVELOPER[0]: (DEVELOPER[1], False)}
         self.lock = threading.Lock()
+        self.errors = []  # tracebacks of requests the double failed on, kept across reset()
         self.reset()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _Server(("127.0.0.1", 0), _handler(self))
+        self.server.errors = self.errors
         self.server.daemon_threads = True
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -761,6 +764,15 @@ class HarborDouble(object):
     ]
 
 
+class _Server(ThreadingHTTPServer):
+    """Keeps the traceback of a request the double failed on: its client only sees the socket close."""
+
+    errors = None
+
+    def handle_error(self, request, client_address):
+        self.errors.append(traceback.format_exc())
+
+
 def _handler(double):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as Prism's client expects
@@ -782,6 +794,10 @@ def _handler(double):
             if data:
                 self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
+            if self.close_connection:
+                # As Go's server does: without it Prism's keep-alive agent pools the socket the
+                # double closes, and its next request on it fails ("socket hang up").
+                self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(data)
 
