@@ -167,14 +167,18 @@ def repository_scope(repository, actions):
 
 
 class Registry(object):
-    """One registry endpoint with its credentials; records every request in ``steps``."""
+    """One registry endpoint with its credentials; records every request in ``steps``.
+
+    ``opener``: an ``_http.Opener`` other clients of the endpoint share (one TLS context for them
+    all); without it, one is made from ``validate_certs`` and ``ca_path``.
+    """
 
     def __init__(self, url, username=None, password=None, validate_certs=True, ca_path=None,
-                 timeout=30, scope=None):
+                 timeout=30, scope=None, opener=None):
         self.url = url.rstrip("/")
         self.username = username
         self.password = password
-        self.opener = Opener(validate_certs, ca_path)
+        self.opener = opener or Opener(validate_certs, ca_path)
         self.timeout = timeout
         self.scope = scope  # what to ask a token server for when the challenge names no scope
         self.authorization = None
@@ -385,15 +389,12 @@ def verify(registry, repository, tag, push_image=True, cleanup=False, check_mode
     return result
 
 
-def run_verify(module):
-    """The registry_verify module's work; fails the module naming the step and status."""
+def run_verify(module, opener):
+    """The registry_verify module's work through ``opener``; fails the module naming the step and status."""
     params = module.params
     actions = ["pull"] if module.check_mode or not params["push"] else ["pull", "push"]
-    registry = Registry(
-        params["url"], username=params["username"], password=params["password"],
-        validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=params["timeout"],
-        scope=repository_scope(params["repository"], actions),
-    )
+    registry = Registry(params["url"], username=params["username"], password=params["password"],
+                        timeout=params["timeout"], scope=repository_scope(params["repository"], actions), opener=opener)
     try:
         result = verify(registry, params["repository"], params["tag"], push_image=params["push"],
                         cleanup=params["cleanup"], check_mode=module.check_mode,

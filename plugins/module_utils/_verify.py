@@ -71,12 +71,12 @@ def remove_empty_repository(root, repository):
     return "removed"
 
 
-def anonymous_status(params):
-    """The status of ``GET /v2/`` sent without credentials, before any challenge is answered
-    (401 where authentication is required, whether Basic or Bearer token)."""
+def anonymous_status(params, opener):
+    """The status of ``GET /v2/`` sent through ``opener`` without credentials, before any challenge
+    is answered (401 where authentication is required, whether Basic or Bearer token)."""
     url = params["url"].rstrip("/") + "/v2/"
     try:
-        response = Opener(params["validate_certs"], params["ca_path"]).open("GET", url, timeout=params["timeout"])
+        response = opener.open("GET", url, timeout=params["timeout"])
     except HTTPError as exc:
         return exc.code
     except (URLError, OSError, ValueError) as exc:
@@ -86,20 +86,21 @@ def anonymous_status(params):
 
 def run(module):
     """The registry_verify module: ``_oci.run_verify``, the anonymous check, then the cleanup of
-    the blobs (and of the empty directories, given ``filesystem_root``)."""
+    the blobs (and of the empty directories, given ``filesystem_root``), all through one opener."""
     params = module.params
+    opener = Opener(params["validate_certs"], params["ca_path"])
     try:
-        anonymous = anonymous_status(params)
+        anonymous = anonymous_status(params, opener)
     except VerifyError as exc:
         module.fail_json(msg=str(exc))
     if params["require_auth"] and anonymous != 401:
         module.fail_json(msg="anonymous ping: %d without credentials; the registry should refuse them (401)" % anonymous,
                          anonymous_status=anonymous)
-    result = dict(run_verify(module), anonymous_status=anonymous, repository_directory="skipped")
+    result = dict(run_verify(module, opener), anonymous_status=anonymous, repository_directory="skipped")
     if result["cleanup"] != "deleted":
         return result
     registry = Registry(params["url"], username=params["username"], password=params["password"],
-                        validate_certs=params["validate_certs"], ca_path=params["ca_path"], timeout=params["timeout"])
+                        timeout=params["timeout"], opener=opener)
     try:
         result["cleanup"] = delete_blobs(registry, params["repository"])
         if params["filesystem_root"]:

@@ -10,18 +10,14 @@ with the URL it was sent to, and the proxy setting holds."""
 from __future__ import annotations
 
 import collections
-import datetime
-import ipaddress
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.error import HTTPError, URLError
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+
+from certificates import self_signed
 
 from ansible_collections.anchorage.registry.plugins.module_utils._http import Opener
 
@@ -71,30 +67,15 @@ def _serve(server):
 def https_server(tmp_path_factory):
     """An HTTPS server whose self-signed certificate names 127.0.0.1, and a plain HTTP one; each
     redirects ``/redirect/...`` to the other."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "anchorage test")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    directory = tmp_path_factory.mktemp("tls")
-    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    _key, _certificate, cert_file, key_file = self_signed(tmp_path_factory.mktemp("tls"), "anchorage-test")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(str(cert_file), str(key_file))
+    context.load_cert_chain(cert_file, key_file)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     plain = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     url, plain_url = "https://127.0.0.1:%d" % server.server_address[1], "http://127.0.0.1:%d" % plain.server_address[1]
     server.other, plain.other = plain_url, url
-    yield Servers(url, str(cert_file), _serve(server), plain_url, _serve(plain))
+    yield Servers(url, cert_file, _serve(server), plain_url, _serve(plain))
     for each in (server, plain):
         each.shutdown()
         each.server_close()

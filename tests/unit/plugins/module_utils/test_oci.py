@@ -12,11 +12,9 @@ written here (an RS256 JWT with an x5c chain, as the Distribution token specific
 from __future__ import annotations
 
 import base64
-import datetime
 import gzip
 import hashlib
 import io
-import ipaddress
 import json
 import os
 import subprocess
@@ -27,11 +25,10 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 
+from certificates import self_signed
 from oci_only import OciOnlyProxy
 
 from ansible_collections.anchorage.registry.plugins.module_utils import _oci
@@ -123,29 +120,11 @@ def test_error_text():
 
 # --- helpers for the live tests ---------------------------------------------------------------
 
-def self_signed(directory, name):
-    """A self-signed certificate for 127.0.0.1 (also usable as its own CA) and its key."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / (name + ".crt"), directory / (name + ".key")
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return key, cert, str(cert_path), str(key_path)
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
-    return self_signed(tmp_path_factory.mktemp("pki"), "anchorage-test")
+    # RSA: the token server signs RS256 with it.
+    return self_signed(tmp_path_factory.mktemp("pki"), "anchorage-test",
+                       rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
 
 def b64url(data):

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 import urllib.request
+
+from certificates import self_signed
 
 from ansible_collections.anchorage.registry.plugins.modules import registry_verify
 
@@ -101,6 +104,21 @@ def test_require_auth(run_module, distribution, htpasswd_distribution):
     assert refused["failed"] is True and refused["anonymous_status"] == 200
     assert refused["msg"] == "anonymous ping: 200 without credentials; the registry should refuse them (401)"
     assert run_module(registry_verify, {"url": open_registry.url})["anonymous_status"] == 200
+
+
+def test_over_https_one_tls_context_serves_every_check(run_module, htpasswd_distribution, tmp_path, monkeypatch):
+    _key, _certificate, cert_path, key_path = self_signed(tmp_path, "registry")
+    registry = htpasswd_distribution({"admin": PASSWORD}, http={"tls": {"certificate": cert_path, "key": key_path}},
+                                     storage={"filesystem": {"rootdirectory": str(tmp_path / "data")},
+                                              "delete": {"enabled": True}})
+    made = []
+    create_default_context = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *a, **kw: made.append(a) or create_default_context(*a, **kw))
+    result = run_module(registry_verify, {"url": registry.url, "username": "admin", "password": PASSWORD,
+                                          "ca_path": cert_path, "require_auth": True, "cleanup": True})
+    assert result["match"] is True and result["anonymous_status"] == 401 and result["cleanup"] == "deleted"
+    # The anonymous check, the verification and the cleanup: one endpoint, one context (the CA read once).
+    assert len(made) == 1
 
 
 DOCKER_DIGEST = "sha256:34e3f5ac663d5f44a11f53cf58c3159065a7ef8de09c6471cd829aebe2b73d48"
