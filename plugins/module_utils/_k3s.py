@@ -237,3 +237,41 @@ class EmbeddedRegistry(CheckedFormat):
     @staticmethod
     def text(params):
         return EMBEDDED_REGISTRY_HEADER + "embedded-registry: true\n"
+
+
+# The first release of each minor with the embedded registry mirror, and with ``"*"`` shared by it
+# (k3s and RKE2 release notes; every minor after 1.29 has both). An older k3s skips the
+# ``embedded-registry`` it does not know with a warning in its log and starts without the mirror.
+EMBEDDED_REGISTRY_SINCE = {(1, 26): 13, (1, 27): 10, (1, 28): 6, (1, 29): 1}
+SHARED_WILDCARD_SINCE = {(1, 26): 15, (1, 27): 12, (1, 28): 8, (1, 29): 3}
+_VERSION = re.compile(r"^(k3s|rke2) version v(\d+)\.(\d+)\.(\d+)(\S*)")
+
+
+def _has(version, since):
+    major, minor, patch = version
+    if (major, minor) in since:
+        return patch >= since[(major, minor)]
+    return (major, minor) > max(since)
+
+
+def _since(since):
+    return ", ".join("v%d.%d.%d" % (key + (patch,)) for key, patch in sorted(since.items())) + " or later"
+
+
+def embedded_registry_version(output, wildcard):
+    """``(error, warning)`` for the ``--version`` output of a k3s or RKE2 server that is to run the
+    embedded registry mirror: an error when that release has no mirror, a warning when it cannot
+    share ``"*"`` (``wildcard``: it is listed) or when the output names no version."""
+    match = _VERSION.match(output or "")
+    if not match:
+        return None, "the k3s/RKE2 version was not checked: --version printed %r" % (output or "").strip()[:80]
+    name = match.group(1)
+    version = tuple(int(match.group(index)) for index in (2, 3, 4))
+    found = "%s v%d.%d.%d%s" % ((name,) + version + (match.group(5),))
+    if not _has(version, EMBEDDED_REGISTRY_SINCE):
+        return ("%s on this node has no embedded registry mirror (it would ignore embedded-registry): it needs %s"
+                % (found, _since(EMBEDDED_REGISTRY_SINCE))), None
+    if wildcard and not _has(version, SHARED_WILDCARD_SINCE):
+        return None, ('%s shares "*" from %s: until then list the registries to share by name'
+                      % (found, _since(SHARED_WILDCARD_SINCE)))
+    return None, None

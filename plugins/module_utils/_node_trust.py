@@ -33,7 +33,8 @@ from ansible_collections.anchorage.registry.plugins.module_utils._containerd imp
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_auth import AUTHS, DockerAuths
 from ansible_collections.anchorage.registry.plugins.module_utils._docker_daemon import DockerDaemon
 from ansible_collections.anchorage.registry.plugins.module_utils._etc_hosts import EtcHosts
-from ansible_collections.anchorage.registry.plugins.module_utils._k3s import SECTIONS, EmbeddedRegistry, K3sRegistries, shared_errors
+from ansible_collections.anchorage.registry.plugins.module_utils._k3s import (
+    SECTIONS, EmbeddedRegistry, K3sRegistries, embedded_registry_version, shared_errors)
 from ansible_collections.anchorage.registry.plugins.module_utils._managed_dirs import MARKER, mode_args
 from ansible_collections.anchorage.registry.plugins.module_utils._registry_hosts import credential_secrets, plan
 from ansible_collections.anchorage.registry.plugins.module_utils._role_input import range_errors
@@ -212,6 +213,29 @@ def writers(params, runtimes, planned):
     return result
 
 
+def server_version_errors(module, runtimes, root, wildcard):
+    """Errors for the k3s / RKE2 servers among ``runtimes`` whose release has no embedded registry
+    mirror, asked with the ``--version`` of the program their unit starts; warnings for the rest
+    that cannot say, or cannot share ``"*"`` (``wildcard``)."""
+    errors = []
+    for unit in SERVER_UNIT.values():
+        if unit not in runtimes:
+            continue
+        path = _runtimes.unit_file(unit + ".service", root)
+        program = _runtimes.exec_start(_files.read_text(path) or "") if path else None
+        if program is None or not os.access(_under(root, program), os.X_OK):
+            module.warn("embedded_registry: the %s version was not checked: %s" % (
+                unit, "no %s.service unit file" % unit if path is None else "its unit's ExecStart names no program here"))
+            continue
+        output = module.run_command([_under(root, program), "--version"])[1]
+        error, warning = embedded_registry_version(output, wildcard)
+        if error:
+            errors.append("embedded_registry: " + error)
+        if warning:
+            module.warn("embedded_registry: %s (%s)" % (warning, unit))
+    return errors
+
+
 def units_to_apply(files):
     """``(restart units, reload units)`` from each writer's result."""
     restart, reload = [], []
@@ -236,6 +260,9 @@ def run(module):
     if params["state"] == "absent":
         params = dict(params, system_trust=False, embedded_registry=False, embedded_registry_mirrors=[])
     errors = shared_errors(params["embedded_registry_mirrors"], params["embedded_registry"])
+    if not errors and params["embedded_registry"] and params["validate"]:
+        wildcard = "*" in params["embedded_registry_mirrors"] or "*" in planned["k3s"]["mirrors"]
+        errors = server_version_errors(module, runtimes, params["root"], wildcard)
     if errors:
         raise Invalid(errors)
     if "docker" in runtimes:

@@ -43,14 +43,33 @@ UNIT_PATH = (
 LIBRARIES = ("yaml", "tomlkit")
 
 
-def unit_state(unit, root="/"):
-    """``"present"``, ``"masked"`` or ``None`` (no unit file) for ``unit`` under ``root``."""
+def unit_file(unit, root="/"):
+    """The path of the file systemd loads ``unit`` from (under ``root``), or ``None``."""
     for directory in UNIT_PATH:
         path = os.path.join(root, directory.lstrip("/"), unit)
         if os.path.lexists(path):
-            if os.path.islink(path) and os.readlink(path) == "/dev/null":
-                return "masked"
-            return "present"
+            return path
+    return None
+
+
+def unit_state(unit, root="/"):
+    """``"present"``, ``"masked"`` or ``None`` (no unit file) for ``unit`` under ``root``."""
+    path = unit_file(unit, root)
+    if path is None:
+        return None
+    if os.path.islink(path) and os.readlink(path) == "/dev/null":
+        return "masked"
+    return "present"
+
+
+def exec_start(text):
+    """The program the first ``ExecStart=`` of a unit file's text runs, or ``None``."""
+    for line in text.splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key.strip() == "ExecStart":
+            # systemd.service(5): "@", "-", ":", "+" and "!" may prefix the path.
+            words = value.strip().lstrip("@-:+!").split()
+            return words[0] if words and words[0].startswith("/") else None
     return None
 
 

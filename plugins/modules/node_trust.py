@@ -121,7 +121,9 @@ options:
         entries (an agent refuses the option; the servers turn it on for the cluster).
       - Off, or with O(state=absent), the drop-in is removed. The service restarts once for both its files.
       - Needs k3s or RKE2 v1.26.13, v1.27.10, v1.28.6, v1.29.1 or later (generally available from v1.29.12, v1.30.8,
-        v1.31.4), and the nodes reaching each other on TCP 5001 and 6443 (k3s) or 9345 (RKE2).
+        v1.31.4), and the nodes reaching each other on TCP 5001 and 6443 (k3s) or 9345 (RKE2). With O(validate), each
+        server is asked its version (the C(--version) of the program its unit's C(ExecStart) runs) and an older one is
+        refused before anything is written, since it would skip C(embedded-registry) and start without the mirror.
     type: bool
     default: false
   embedded_registry_mirrors:
@@ -170,7 +172,9 @@ options:
     type: bool
     default: false
   validate:
-    description: Check the new C(daemon.json) with C(dockerd --validate) where the engine has it (Docker 23.0 and later).
+    description:
+      - Check the new C(daemon.json) with C(dockerd --validate) where the engine has it (Docker 23.0 and later).
+      - With O(embedded_registry), check that each k3s / RKE2 server's release has the embedded registry mirror.
     type: bool
     default: true
 notes:

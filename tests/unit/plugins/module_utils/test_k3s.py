@@ -10,6 +10,7 @@ import yaml
 
 from ansible_collections.anchorage.registry.plugins.module_utils._k3s import (
     EmbeddedRegistry,
+    embedded_registry_version,
     merge,
     others_warnings,
     parse,
@@ -137,3 +138,24 @@ def test_a_shared_registry_gets_an_empty_entry_only_where_it_has_none():
 def test_the_drop_in_turns_the_embedded_registry_on():
     text = EmbeddedRegistry().render(EmbeddedRegistry().build({"embedded_registry": True}, {}), "/d.yaml")
     assert yaml.safe_load(text) == {"embedded-registry": True} and text.startswith("# Written by anchorage.registry")
+
+
+@pytest.mark.parametrize("output, wildcard, error, warning", [
+    ("k3s version v1.29.1+k3s2 (57482a1c)\ngo version go1.21.6\n", False, None, None),
+    ("rke2 version v1.26.13+rke2r1 (a1b2c3d4)\ngo version go1.20.13 X:boringcrypto\n", False, None, None),
+    ("k3s version v1.33.0+k3s1 (63ab8e53)\n", True, None, None),
+    ("k3s version v1.31.4+k3s1 (a562d090)\n", True, None, None),
+    ("k3s version v1.28.5+k3s1 (5b2d1271)\n", False,
+     "k3s v1.28.5+k3s1 on this node has no embedded registry mirror (it would ignore embedded-registry): "
+     "it needs v1.26.13, v1.27.10, v1.28.6, v1.29.1 or later", None),
+    ("rke2 version v1.25.16+rke2r1 (x)\n", False, "rke2 v1.25.16+rke2r1 on this node has no embedded registry mirror", None),
+    ("k3s version v1.29.2+k3s1 (86f10213)\n", True, None,
+     'k3s v1.29.2+k3s1 shares "*" from v1.26.15, v1.27.12, v1.28.8, v1.29.3 or later'),
+    ("k3s version v1.29.2+k3s1 (86f10213)\n", False, None, None),
+    ("", False, None, "the k3s/RKE2 version was not checked: --version printed ''"),
+    ("sleep (GNU coreutils) 9.1\n", False, None, "the k3s/RKE2 version was not checked: --version printed 'sleep (GNU"),
+])
+def test_a_server_is_refused_the_embedded_registry_by_its_release(output, wildcard, error, warning):
+    found_error, found_warning = embedded_registry_version(output, wildcard)
+    assert (found_error or "").startswith(error or "") and bool(found_error) == bool(error)
+    assert (found_warning or "").startswith(warning or "") and bool(found_warning) == bool(warning)

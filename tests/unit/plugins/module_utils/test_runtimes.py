@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from ansible_collections.anchorage.registry.plugins.module_utils._runtimes import libraries, runtimes, unit_state
+from ansible_collections.anchorage.registry.plugins.module_utils._runtimes import exec_start, libraries, runtimes, unit_file, unit_state
 
 
 def unit(root, directory, name, target=None):
@@ -50,3 +50,16 @@ def test_nothing_installed(tmp_path):
 
 def test_libraries_answer_for_this_python():
     assert libraries() == {"yaml": True, "tomlkit": True}  # both are in the test venv
+
+
+def test_the_program_a_unit_starts_is_its_first_exec_start(tmp_path):
+    unit(tmp_path, "/etc/systemd/system", "k3s.service")
+    unit(tmp_path, "/lib/systemd/system", "k3s.service")
+    assert unit_file("k3s.service", str(tmp_path)) == str(tmp_path / "etc/systemd/system/k3s.service")
+    assert unit_file("rke2-server.service", str(tmp_path)) is None
+    # As k3s's installer writes it: the arguments on continuation lines.
+    assert exec_start("[Unit]\nDescription=k3s\n[Service]\nExecStartPre=-/sbin/modprobe br_netfilter\n"
+                      "ExecStart=/usr/local/bin/k3s \\\n    server \\\n") == "/usr/local/bin/k3s"
+    assert exec_start("[Service]\nExecStart = -/opt/rke2/bin/rke2 server\n") == "/opt/rke2/bin/rke2"
+    assert exec_start("[Service]\nExecStart=k3s server\n") is None  # not a path systemd would run
+    assert exec_start("[Service]\nType=notify\n") is None

@@ -423,6 +423,62 @@ def test_a_drop_in_at_its_path_is_the_modules_and_goes_when_off(run_module, tmp_
     assert (root / DROPIN).parent.is_dir()
 
 
+def stand_in_server(root, unit, version):
+    """A unit file under ``root`` whose ExecStart program answers ``--version`` as k3s does."""
+    program = root / "usr/local/bin" / unit.split("-")[0]
+    program.parent.mkdir(parents=True, exist_ok=True)
+    program.write_text('#!/bin/sh\n[ "$1" = --version ] && printf "%s version %s (0123abcd)\\ngo version go1.22.5\\n"\n'
+                       % (unit.split("-")[0], version))
+    program.chmod(0o755)
+    service = root / "etc/systemd/system" / (unit + ".service")
+    service.parent.mkdir(parents=True, exist_ok=True)
+    service.write_text("[Service]\nExecStart=/usr/local/bin/%s \\\n    server\n" % unit.split("-")[0])
+
+
+@pytest.fixture
+def warned(monkeypatch):
+    """The warnings of the module calls since the test began or last emptied the list."""
+    result = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, text, **kwargs: result.append(text))
+    return result
+
+
+def test_an_old_server_release_is_refused_the_embedded_registry_before_anything_is_written(run_module, tmp_path, ca_pem, tree, warned):
+    root = tmp_path / "node"
+    stand_in_server(root, "k3s", "v1.28.5+k3s1")
+    before = tree(root)
+    on = args(root, ca_pem, embedded_registry=True)
+    for check_mode in (True, False):
+        result = run_module(node_trust, on, check_mode=check_mode)
+        assert result["failed"] is True and result["msg"] == (
+            "embedded_registry: k3s v1.28.5+k3s1 on this node has no embedded registry mirror (it would ignore "
+            "embedded-registry): it needs v1.26.13, v1.27.10, v1.28.6, v1.29.1 or later")
+        assert tree(root) == before
+    stand_in_server(root, "k3s", "v1.29.2+k3s1")
+    shared = run_module(node_trust, dict(on, embedded_registry_mirrors=["*"]))
+    assert shared["changed"] is True and (root / DROPIN).exists()
+    assert warned == ['embedded_registry: k3s v1.29.2+k3s1 shares "*" from v1.26.15, v1.27.12, v1.28.8, '
+                      'v1.29.3 or later: until then list the registries to share by name (k3s)']
+
+
+def test_an_rke2_server_that_cannot_say_its_release_is_a_warning(run_module, tmp_path, ca_pem, warned):
+    root = tmp_path / "node"
+    on = args(root, ca_pem, runtimes=["rke2-server"], embedded_registry=True)
+    run_module(node_trust, on, check_mode=True)
+    assert warned == ["embedded_registry: the rke2-server version was not checked: no rke2-server.service unit file"]
+    stand_in_server(root, "rke2-server", "v1.30.8+rke2r1")
+    del warned[:]
+    run_module(node_trust, on, check_mode=True)
+    assert warned == []
+    (root / "usr/local/bin/rke2").unlink()
+    run_module(node_trust, on, check_mode=True)
+    assert warned == ["embedded_registry: the rke2-server version was not checked: its unit's ExecStart names no program here"]
+    # validate: false (the role's check on the controller) asks nothing.
+    del warned[:]
+    run_module(node_trust, dict(on, validate=False), check_mode=True)
+    assert warned == []
+
+
 def test_embedded_registry_input_is_refused_naming_the_option_before_anything_is_written(run_module, tmp_path, ca_pem):
     root = tmp_path / "node"
     alone = run_module(node_trust, args(root, ca_pem, embedded_registry_mirrors=["registry.k8s.io"]))
@@ -432,8 +488,6 @@ def test_embedded_registry_input_is_refused_naming_the_option_before_anything_is
     assert not root.exists()
 
 
-def test_an_embedded_registry_with_nothing_listed_says_the_node_takes_no_part(run_module, tmp_path, monkeypatch, ca_pem):
-    warned = []
-    monkeypatch.setattr(AnsibleModule, "warn", lambda self, text, **kwargs: warned.append(text))
+def test_an_embedded_registry_with_nothing_listed_says_the_node_takes_no_part(run_module, tmp_path, ca_pem, warned):
     run_module(node_trust, args(tmp_path / "node", ca_pem, registries=[], runtimes=["k3s"], embedded_registry=True))
     assert any("takes no part in the embedded registry mirror" in warning for warning in warned), warned
