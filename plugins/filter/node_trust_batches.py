@@ -20,8 +20,8 @@ positional: share, runtimes
 options:
   _input:
     description:
-      - Every host of the play, mapped to its M(anchorage.registry.node_trust) results (a list; C(restart_units)
-        and C(reload_units) count, results without them are ignored).
+      - Every host of the play, mapped to its M(anchorage.registry.node_trust) result (its C(restart_units) and
+        C(reload_units) count; a host without them restarts nothing).
     type: dict
     required: true
   share:

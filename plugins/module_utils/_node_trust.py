@@ -365,16 +365,12 @@ def input_errors(values):
 
 
 def batches(results_by_host, share, runtimes):
-    """The hosts (in order) whose module results (the first call's, and the one after the libraries
-    came) ask to restart or reload one of ``runtimes``, in groups that restart together."""
+    """The hosts (in order) whose module result asks to restart or reload one of ``runtimes``, in
+    groups that restart together."""
     hosts = []
-    for host, results in results_by_host.items():
-        units = set()
-        for result in results:
-            if isinstance(result, dict):
-                units.update(result.get("restart_units") or [])
-                units.update(result.get("reload_units") or [])
-        if units & set(runtimes):
+    for host, result in results_by_host.items():
+        result = result if isinstance(result, dict) else {}
+        if set((result.get("restart_units") or []) + (result.get("reload_units") or [])) & set(runtimes):
             hosts.append(host)
     size = batch_size(share, len(results_by_host))
     return [hosts[start:start + size] for start in range(0, len(hosts), size)]

@@ -25,11 +25,12 @@ def test_batch_size_is_a_number_or_a_share_of_at_least_one_node():
 
 def test_batches_hold_only_the_hosts_that_restart_that_runtime_in_play_order():
     results = {
-        "n1": [{"restart_units": ["containerd"], "reload_units": []}, {"skipped": True}],
-        "n2": [{"restart_units": [], "reload_units": []}, {}],
-        "n3": [{"restart_units": [], "reload_units": ["docker"]}, {}],
-        "n4": [{"restart_units": ["k3s"], "reload_units": []}, {"restart_units": ["containerd"]}],
-        "n5": [{}, {}],
+        "n1": {"restart_units": ["containerd"], "reload_units": []},
+        "n2": {"restart_units": [], "reload_units": []},
+        "n3": {"restart_units": [], "reload_units": ["docker"]},
+        "n4": {"restart_units": ["k3s", "containerd"], "reload_units": []},
+        "n5": {},
+        "n6": {"skipped": True, "restart_units": None},
     }
     assert batches(results, 2, ["docker", "containerd"]) == [["n1", "n3"], ["n4"]]
     assert batches(results, "20%", ["docker", "containerd"]) == [["n1"], ["n3"], ["n4"]]
