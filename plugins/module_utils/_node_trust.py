@@ -221,7 +221,7 @@ def server_version_errors(module, runtimes, root, wildcard):
     for unit in SERVER_UNIT.values():
         if unit not in runtimes:
             continue
-        path = _runtimes.unit_file(unit + ".service", root)
+        path = _runtimes.unit_file(unit + ".service", root or "/")
         program = _runtimes.exec_start(_files.read_text(path) or "") if path else None
         if program is None or not os.access(_under(root, program), os.X_OK):
             module.warn("embedded_registry: the %s version was not checked: %s" % (

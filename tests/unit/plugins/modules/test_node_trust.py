@@ -473,6 +473,10 @@ def test_an_rke2_server_that_cannot_say_its_release_is_a_warning(run_module, tmp
     (root / "usr/local/bin/rke2").unlink()
     run_module(node_trust, on, check_mode=True)
     assert warned == ["embedded_registry: the rke2-server version was not checked: its unit's ExecStart names no program here"]
+    # Without root, the node's own unit files (this machine has no RKE2).
+    del warned[:]
+    run_module(node_trust, {key: value for key, value in on.items() if key != "root"}, check_mode=True)
+    assert warned == ["embedded_registry: the rke2-server version was not checked: no rke2-server.service unit file"]
     # validate: false (the role's check on the controller) asks nothing.
     del warned[:]
     run_module(node_trust, dict(on, validate=False), check_mode=True)
